@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FabriqueConfig(AppConfig):
+    name = "fabrique"
+    verbose_name = "Fabrique"

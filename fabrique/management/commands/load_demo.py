@@ -1,0 +1,18 @@
+"""Load the demo data of every app, in dependency order. Idempotent: safe to run again."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accompagnement import demo as accompagnement_demo
+
+
+class Command(BaseCommand):
+    help = "Charge (ou met à jour) les données de démonstration et affiche les comptes de démonstration."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            accounts = accompagnement_demo.seed()
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        self.stdout.write("Comptes de démonstration (adresse, mot de passe, rôle) :")
+        for line in accounts:
+            self.stdout.write(f"  {line}")

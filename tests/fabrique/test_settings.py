@@ -1,0 +1,83 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "fabrique.settings.base",
+    "SECRET_KEY": "a-long-random-production-secret-for-the-check-0123456789abcdef",
+    "ALLOWED_HOSTS": "fabrique.example.gouv.fr",
+    "DATABASE_URL": "postgres://fabrique@db.example:5432/fabrique",
+}
+
+
+def run_manage(*args, env):
+    ignored = {*PRODUCTION, "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_start_refused_naming_missing_variable(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+    assert "obligatoire" in result.stderr
+
+
+def test_production_start_refused_on_malformed_database_url():
+    result = run_manage("check", env={**PRODUCTION, "DATABASE_URL": "nonsense://"})
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_production_settings_are_safe_by_default():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.X_FRAME_OPTIONS, s.SECURE_REFERRER_POLICY, s.SECURE_HSTS_SECONDS > 0,"
+        " s.LANGUAGE_CODE, s.TIME_ZONE,"
+        " 'django.contrib.auth.middleware.LoginRequiredMiddleware' in s.MIDDLEWARE,"
+        " 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = run_manage(
+        "shell", "-v", "0", "-c", code, env={**PRODUCTION, "REDIS_URL": "redis://cache:6379/0"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "DENY",
+        "same-origin",
+        "True",
+        "fr-fr",
+        "Europe/Paris",
+        "True",
+        "True",
+        "False",
+    ]
+
+
+def test_ssl_redirect_configurable_behind_proxy():
+    code = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER)"
+    result = run_manage("shell", "-v", "0", "-c", code, env={**PRODUCTION, "SECURE_SSL_REDIRECT": "false"})
+    assert result.stdout.split()[0] == "False"
