@@ -1,0 +1,1 @@
+"""Domain services of the workshops: inscriptions.py (register, cancel, promote), livret.py (booklet)."""

@@ -1,0 +1,1 @@
+"""Views of the workshops: atelier.py (programme, workshop, registrations), livret.py (booklet)."""
