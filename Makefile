@@ -21,9 +21,16 @@ run: install
 	@echo "Fabrique démarre sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The whole suite. Uses PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (see README).
+# The whole suite. Uses DATABASE_URL / REDIS_URL when set; otherwise a PostgreSQL or Redis answering on
+# 127.0.0.1 (the development machines run both) is used; failing that, SQLite and no worker tests.
+LOCAL_PG := postgres://postgres@127.0.0.1:5432/fabrique
+LOCAL_REDIS := redis://127.0.0.1:6379/0
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@db="$${DATABASE_URL:-}"; redis="$${REDIS_URL:-}"; \
+	if [ -z "$$db" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then db=$(LOCAL_PG); fi; \
+	if [ -z "$$redis" ] && command -v redis-cli >/dev/null 2>&1 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then redis=$(LOCAL_REDIS); fi; \
+	echo "Tests sur $${db:-SQLite}, broker $${redis:-aucun (tests worker ignorés)}"; \
+	DATABASE_URL="$$db" REDIS_URL="$$redis" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .

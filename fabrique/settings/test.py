@@ -9,7 +9,8 @@ from pathlib import Path
 _root = Path(__file__).resolve().parent.parent.parent
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_root / 'test.sqlite3'}")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{_root / 'test.sqlite3'}"
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("EMAIL_URL", "smtp://localhost:25")
 
