@@ -44,3 +44,7 @@ class Presence(models.TextChoices):
     NON_RENSEIGNE = "non_renseigne", _("Non renseigné")
     PRESENT = "present", _("Présent")
     ABSENT = "absent", _("Absent")
+
+
+class RappelKind(models.TextChoices):
+    J_MOINS_2 = "j-2", _("Rappel deux jours avant")

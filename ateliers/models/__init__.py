@@ -8,6 +8,7 @@ from ateliers.models.atelier import (
     InscriptionQuerySet,
     Intervenant,
     Programme,
+    Rappel,
     Sequence,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "InscriptionQuerySet",
     "Intervenant",
     "Programme",
+    "Rappel",
     "Sequence",
 ]

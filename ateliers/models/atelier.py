@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
+from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RappelKind, SequenceKind
 
 
 class Programme(models.Model):
@@ -244,3 +244,21 @@ class Inscription(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.atelier} ({self.get_status_display()})"
+
+
+class Rappel(models.Model):
+    """A reminder sent for one registration; unique per (registration, kind) so it is never sent twice."""
+
+    inscription = models.ForeignKey(Inscription, on_delete=models.CASCADE, related_name="rappels")
+    kind = models.CharField(_("type"), max_length=16, choices=RappelKind.choices, default=RappelKind.J_MOINS_2)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rappel envoyé")
+        verbose_name_plural = _("rappels envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["inscription", "kind"], name="rappel_unique_per_inscription")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.inscription_id}"
