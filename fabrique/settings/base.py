@@ -248,6 +248,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each app adds its periodic tasks here (name: {"task": ..., "schedule": ...}).
 CELERY_BEAT_SCHEDULE = {}
+# Ateliers: the reminder two days before a workshop (recorded per registration, never sent twice).
+CELERY_BEAT_SCHEDULE["ateliers-send-due-reminders"] = {
+    "task": "ateliers.send_due_reminders",
+    "schedule": 60 * 60,
+}
 
 # --- Logging ----------------------------------------------------------------------------------------
 LOGGING = {
