@@ -11,15 +11,40 @@ from ateliers.models.atelier import (
     Rappel,
     Sequence,
 )
+from ateliers.models.livret import (
+    Attestation,
+    Citation,
+    Constat,
+    ContenuSequence,
+    Contribution,
+    GroupeTravail,
+    Livret,
+    LivretQuerySet,
+    LivretStatus,
+    QuestionReponse,
+    Ressource,
+)
 
 __all__ = [
     "Atelier",
     "AtelierQuerySet",
     "AtelierTransition",
+    # The booklet (livret.py)
+    "Attestation",
+    "Citation",
+    "Constat",
+    "ContenuSequence",
+    "Contribution",
+    "GroupeTravail",
     "Inscription",
     "InscriptionQuerySet",
     "Intervenant",
+    "Livret",
+    "LivretQuerySet",
+    "LivretStatus",
     "Programme",
+    "QuestionReponse",
     "Rappel",
+    "Ressource",
     "Sequence",
 ]

@@ -1,0 +1,387 @@
+"""The booklet (livret de restitution): what was said per séquence, the rendered versions, attestations.
+
+Rich text is cleaned with nh3 every time it is saved (`SanitisedHTMLField`), whatever the path (admin,
+demo, shell), so only paragraphs, lists, emphasis and sub-headings ever reach the PDF templates.
+"""
+
+from html.parser import HTMLParser
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accompagnement.models import Organisation
+from ateliers.models.atelier import Atelier, Inscription, Sequence
+
+RICH_TEXT_TAGS = {"p", "ul", "ol", "li", "em", "strong", "h3", "h4", "br"}
+RICH_TEXT_MAX_CHARS = 50_000
+RICH_TEXT_MAX_DEPTH = 6
+
+
+def sanitise_rich_text(html):
+    """Keep only paragraphs, lists, emphasis and sub-headings; no attribute, no link, no URL survives."""
+    return nh3.clean(html, tags=RICH_TEXT_TAGS, attributes={}, url_schemes=set(), link_rel=None).strip()
+
+
+class _DepthCounter(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"ul", "ol"}:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag in {"ul", "ol"}:
+            self.depth = max(self.depth - 1, 0)
+
+
+def max_nesting_depth(html):
+    """How deeply lists are nested in `html` (0 without a list)."""
+    counter = _DepthCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.deepest
+
+
+def validate_rich_text(value):
+    """Refuse, in forms, what the booklet cannot lay out well: very long text, deeply nested lists."""
+    if len(value) > RICH_TEXT_MAX_CHARS:
+        raise ValidationError(
+            _("Ce texte est trop long (%(size)s caractères ; %(max)s au plus)."),
+            params={"size": len(value), "max": RICH_TEXT_MAX_CHARS},
+            code="too_long",
+        )
+    if max_nesting_depth(value) > RICH_TEXT_MAX_DEPTH:
+        raise ValidationError(
+            _("Les listes sont imbriquées trop profondément (%(max)s niveaux au plus)."),
+            params={"max": RICH_TEXT_MAX_DEPTH},
+            code="too_deep",
+        )
+
+
+class SanitisedHTMLField(models.TextField):
+    """A TextField holding limited rich text, cleaned with nh3 whenever the row is saved."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_rich_text])
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = sanitise_rich_text(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+RICH_TEXT_HELP = _(
+    "Paragraphes, listes, italique, gras, intertitres (h3, h4). Tout autre balisage est retiré à "
+    "l'enregistrement."
+)
+
+
+class ContenuSequence(models.Model):
+    """The summary of what was said during one séquence, and the points participants insisted on."""
+
+    sequence = models.OneToOneField(
+        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="contenu"
+    )
+    texte = SanitisedHTMLField(_("compte rendu"), blank=True, help_text=RICH_TEXT_HELP)
+    points_cles = SanitisedHTMLField(
+        _("points à retenir"),
+        blank=True,
+        help_text=_("Ce sur quoi les participants ont insisté ; affiché dans un encadré."),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("compte rendu de séquence")
+        verbose_name_plural = _("comptes rendus de séquence")
+
+    def __str__(self):
+        return str(self.sequence)
+
+
+class Citation(models.Model):
+    """A highlighted quote, set apart as a pull quote in the booklet."""
+
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="citations"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    text = models.TextField(_("citation"), max_length=2000)
+    author = models.CharField(_("auteur"), max_length=255, blank=True)
+    author_role = models.CharField(_("fonction de l'auteur"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["sequence", "order", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class QuestionReponse(models.Model):
+    """One exchange of a moderated debate: a question, who answers, the answer."""
+
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    question = models.TextField(_("question"), max_length=2000)
+    asked_by = models.CharField(_("posée par"), max_length=255, blank=True)
+    answered_by = models.CharField(_("réponse de"), max_length=255, blank=True)
+    answer = SanitisedHTMLField(_("réponse"), blank=True, help_text=RICH_TEXT_HELP)
+
+    class Meta:
+        verbose_name = _("question et réponse")
+        verbose_name_plural = _("questions et réponses")
+        ordering = ["sequence", "order", "pk"]
+
+    def __str__(self):
+        return self.question[:80]
+
+
+class Contribution(models.Model):
+    """What one organisation said at the round table (what it already does, what it needs)."""
+
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions_livret",
+    )
+    organisation_label = models.CharField(_("organisation (si hors réseau)"), max_length=255, blank=True)
+    speaker = models.CharField(_("intervenant"), max_length=255, blank=True)
+    text = SanitisedHTMLField(_("contribution"), help_text=RICH_TEXT_HELP)
+
+    class Meta:
+        verbose_name = _("contribution au tour de table")
+        verbose_name_plural = _("contributions au tour de table")
+        ordering = ["sequence", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(organisation_label=""),
+                name="contribution_has_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return self.organisation_name
+
+    @property
+    def organisation_name(self):
+        return self.organisation_label or (str(self.organisation) if self.organisation_id else "")
+
+
+class GroupeTravail(models.Model):
+    """A breakout group (by need: mobility, retraining...; by public: category A, B, C)."""
+
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="groupes"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("intitulé"), max_length=255)
+    theme = models.CharField(_("thème"), max_length=255, blank=True)
+    facilitator = models.CharField(_("animation"), max_length=255, blank=True)
+    synthese = SanitisedHTMLField(_("synthèse des échanges"), blank=True, help_text=RICH_TEXT_HELP)
+
+    class Meta:
+        verbose_name = _("atelier en sous-groupe")
+        verbose_name_plural = _("ateliers en sous-groupes")
+        ordering = ["sequence", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Constat(models.Model):
+    """A finding drawn from a breakout group."""
+
+    groupe = models.ForeignKey(
+        GroupeTravail, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="constats"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    text = models.TextField(_("constat"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("constat")
+        verbose_name_plural = _("constats")
+        ordering = ["groupe", "order", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Ressource(models.Model):
+    """A resource presented to the network (a training path, a guide, a toolbox)."""
+
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="ressources"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("titre"), max_length=255)
+    description = SanitisedHTMLField(_("description"), blank=True, help_text=RICH_TEXT_HELP)
+    link = models.URLField(_("lien"), blank=True)
+
+    class Meta:
+        verbose_name = _("ressource présentée")
+        verbose_name_plural = _("ressources présentées")
+        ordering = ["sequence", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class LivretStatus(models.TextChoices):
+    EN_ATTENTE = "en_attente", _("En attente")
+    EN_COURS = "en_cours", _("En cours")
+    PRET = "pret", _("Prêt")
+    ECHEC = "echec", _("Échec")
+
+
+class LivretQuerySet(models.QuerySet):
+    def publies(self):
+        return self.filter(published=True)
+
+    def bloques(self, before):
+        """Versions waiting or rendering since before `before`: a worker died or a message was lost."""
+        return self.filter(
+            Q(status=LivretStatus.EN_COURS, started_at__lt=before)
+            | Q(status=LivretStatus.EN_ATTENTE, requested_at__lt=before)
+        )
+
+
+class AtelierLivret(Atelier):
+    """The admin's entry point to a workshop's booklet: its content, versions and actions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("livret d'un atelier")
+        verbose_name_plural = _("livrets des ateliers")
+
+
+class SequenceLivret(Sequence):
+    """A séquence seen from the booklet: the capture form of what was said."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("contenu d'une séquence")
+        verbose_name_plural = _("contenus des séquences")
+
+
+def livret_upload_to(livret, filename):
+    return f"livrets/atelier-{livret.atelier_id}/{filename}"
+
+
+class Livret(models.Model):
+    """One rendered version of a workshop's booklet. A published version is never rendered again."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("atelier"), on_delete=models.CASCADE, related_name="livrets"
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(
+        _("état"), max_length=16, choices=LivretStatus.choices, default=LivretStatus.EN_ATTENTE
+    )
+    failure_reason = models.TextField(_("motif de l'échec"), blank=True)
+    file = models.FileField(_("fichier"), upload_to=livret_upload_to, blank=True, max_length=255)
+    size = models.PositiveIntegerField(_("taille (octets)"), null=True, blank=True)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    content_digest = models.CharField(
+        _("empreinte du contenu"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empreinte du HTML rendu : deux versions au même contenu ont la même."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("rendu commencé le"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("rendue le"), null=True, blank=True)
+    published = models.BooleanField(_("publiée"), default=False)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    diffuse_reseau = models.BooleanField(
+        _("diffusée au réseau"),
+        default=False,
+        help_text=_("Tous les membres du réseau peuvent la télécharger, pas seulement les participants."),
+    )
+    diffuse_at = models.DateTimeField(_("diffusée le"), null=True, blank=True)
+
+    objects = LivretQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("livret de restitution")
+        verbose_name_plural = _("livrets de restitution")
+        ordering = ["atelier", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["atelier", "version"], name="livret_unique_version"),
+            models.UniqueConstraint(
+                fields=["atelier"], condition=Q(published=True), name="livret_one_published_per_atelier"
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(status=LivretStatus.PRET), name="livret_published_is_ready"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "started_at"])]
+
+    def __str__(self):
+        return f"{self.atelier} — v{self.version} ({self.get_status_display()})"
+
+
+def attestation_upload_to(attestation, filename):
+    return f"attestations/atelier-{attestation.inscription.atelier_id}/{filename}"
+
+
+class Attestation(models.Model):
+    """The attendance certificate of one present participant, rendered by the same PDF helper."""
+
+    inscription = models.OneToOneField(
+        Inscription, verbose_name=_("inscription"), on_delete=models.CASCADE, related_name="attestation"
+    )
+    file = models.FileField(_("fichier"), upload_to=attestation_upload_to, max_length=255)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    rendered_at = models.DateTimeField(_("rendue le"))
+
+    class Meta:
+        verbose_name = _("attestation de participation")
+        verbose_name_plural = _("attestations de participation")
+
+    def __str__(self):
+        return str(self.inscription)
