@@ -267,7 +267,7 @@ class LivretQuerySet(models.QuerySet):
         """Versions waiting or rendering since before `before`: a worker died or a message was lost."""
         return self.filter(
             Q(status=LivretStatus.EN_COURS, started_at__lt=before)
-            | Q(status=LivretStatus.EN_ATTENTE, requested_at__lt=before)
+            | Q(status=LivretStatus.EN_ATTENTE, queued_at__lt=before)
         )
 
 
@@ -324,6 +324,7 @@ class Livret(models.Model):
         blank=True,
         related_name="+",
     )
+    queued_at = models.DateTimeField(_("mise en file le"), null=True, blank=True)
     started_at = models.DateTimeField(_("rendu commencé le"), null=True, blank=True)
     rendered_at = models.DateTimeField(_("rendue le"), null=True, blank=True)
     published = models.BooleanField(_("publiée"), default=False)
