@@ -78,7 +78,11 @@ _axe = Axe()
 
 
 def assert_accessible(page, context=None):
-    """Run axe-core with the WCAG 2.0/2.1 A and AA rules; fail listing every violation."""
+    """Run axe-core with the WCAG 2.0/2.1 A and AA rules; fail listing every violation.
+
+    Waits for the page to settle first: the DSFR's JavaScript rewrites ARIA attributes when it starts.
+    """
+    page.wait_for_load_state("networkidle")
     results = _axe.run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     details = "\n".join(
