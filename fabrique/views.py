@@ -4,18 +4,39 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
 
 from accompagnement.models import Adhesion
+from ateliers.models import Inscription
+from ateliers.permissions import ateliers_visible_to
+from immersions.services.queue import waiting_steps
 
 
 def home(request):
     """The logged-in member's dashboard: their organisations, next workshops, registrations, actions."""
     adhesions = Adhesion.objects.actives().filter(user=request.user).select_related("organisation__parent")
-    return render(request, "fabrique/home.html", {"title": _("Tableau de bord"), "adhesions": adhesions})
+    prochains_ateliers = ateliers_visible_to(request.user).a_venir().with_counts()[:3]
+    mes_inscriptions = (
+        Inscription.objects.actives()
+        .filter(user=request.user, atelier__ends_at__gte=timezone.now())
+        .select_related("atelier")
+        .order_by("atelier__starts_at")[:5]
+    )
+    return render(
+        request,
+        "fabrique/home.html",
+        {
+            "title": _("Tableau de bord"),
+            "adhesions": adhesions,
+            "prochains_ateliers": prochains_ateliers,
+            "mes_inscriptions": mes_inscriptions,
+            "immersions_actions": waiting_steps(request.user),
+        },
+    )
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accompagnement import demo as accompagnement_demo
+from ateliers import demo as ateliers_demo
 
 
 class Command(BaseCommand):
@@ -12,7 +13,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             accounts = accompagnement_demo.seed()
+            ateliers = ateliers_demo.seed()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("Comptes de démonstration (adresse, mot de passe, rôle) :")
         for line in accounts:
+            self.stdout.write(f"  {line}")
+        self.stdout.write("Ateliers :")
+        for line in ateliers:
             self.stdout.write(f"  {line}")

@@ -1,0 +1,88 @@
+"""Who sees which workshop and registration, and who may do what with them.
+
+Views fetch every object through these querysets, so a workshop in draft or another organisation's
+registration answers 404; the predicates are checked again by the services.
+"""
+
+from accompagnement.models import Adhesion, Organisation, User
+from ateliers.models import Atelier, Inscription
+
+
+def is_staff(user):
+    """DGAFP animators run the workshops (`is_staff`)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def organisations_of(user):
+    """The organisations `user` is an active member of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(adhesions__user=user, adhesions__active=True).distinct()
+
+
+def is_member(user):
+    return is_staff(user) or Adhesion.objects.actives().filter(user=user).exists()
+
+
+def ateliers_visible_to(user):
+    """Members see every workshop but drafts; staff see them all."""
+    if is_staff(user):
+        return Atelier.objects.all()
+    return Atelier.objects.publies()
+
+
+def inscriptions_visible_to(user):
+    """A member sees their own registrations and those of their organisations; staff see all."""
+    if is_staff(user):
+        return Inscription.objects.all()
+    return Inscription.objects.filter(
+        atelier__in=Atelier.objects.publies(), organisation__in=organisations_of(user)
+    ) | Inscription.objects.filter(user=user)
+
+
+def colleagues_of(user):
+    """Active accounts sharing an organisation with `user` (who they may register), themselves excluded."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            adhesions__active=True,
+            adhesions__organisation__in=organisations_of(user),
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def shared_organisation(by, user):
+    """The organisation through which `by` may register `user` (themselves or a colleague), or None."""
+    return (
+        Organisation.objects.filter(adhesions__user=user, adhesions__active=True)
+        .filter(pk__in=organisations_of(by).values("pk"))
+        .order_by("name")
+        .first()
+    )
+
+
+def can_register(by, user):
+    """A member registers themselves or a colleague of their own organisation; staff register anyone."""
+    if not (by.is_authenticated and by.is_active and user.is_active):
+        return False
+    return is_staff(by) or shared_organisation(by, user) is not None
+
+
+def can_cancel(by, inscription):
+    """The person registered, a colleague of the organisation they registered with, or staff."""
+    if is_staff(by) or inscription.user_id == by.pk:
+        return True
+    return organisations_of(by).filter(pk=inscription.organisation_id).exists()
+
+
+def can_see_participants(user, atelier):
+    """The participant list is for members of the network (and staff), never for drafts."""
+    return is_member(user) and ateliers_visible_to(user).filter(pk=atelier.pk).exists()
+
+
+def can_manage(user):
+    """Check-in, sign-in sheet, exports, status and capacity: DGAFP staff only."""
+    return is_staff(user)

@@ -1,0 +1,409 @@
+"""Pages of the workshop cycle: the programme, a workshop, registrations, participants, check-in, exports.
+
+Every object comes through `permissions.*_visible_to(user)`; every change goes through a service.
+"""
+
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accompagnement.models import User
+from ateliers import calendar, permissions
+from ateliers.enums import InscriptionStatus, Presence
+from ateliers.filters import EmargementFilter
+from ateliers.forms import ColleagueInscriptionForm, EmargementForm, InscriptionForm
+from ateliers.models import Atelier, Inscription, Intervenant, Programme
+from ateliers.resources import InscriptionExportResource
+from ateliers.services import inscriptions as inscription_services
+from ateliers.services.inscriptions import RegistrationError
+from fabrique.pdf import render_pdf_document
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def _selected_programme(request):
+    """The programme asked for (?annee=), else this year's, else the latest; with all years for the menu."""
+    programmes = list(Programme.objects.order_by("-year"))
+    wanted = request.GET.get("annee", "")
+    year = int(wanted) if wanted.isdigit() else timezone.localdate().year
+    selected = next((p for p in programmes if p.year == year), None)
+    if selected is None and not wanted:
+        selected = next((p for p in programmes if p.year < year), programmes[-1] if programmes else None)
+    return selected, programmes
+
+
+def _group_by_organisation(inscriptions):
+    """[(ministry or body, [registrations])], ordered by name: the booklet's grouping."""
+    groups = {}
+    for inscription in inscriptions:
+        organisation = inscription.organisation
+        root = organisation.parent or organisation
+        groups.setdefault(root, []).append(inscription)
+    ordered = sorted(groups.items(), key=lambda item: item[0].name.lower())
+    return [
+        (root, sorted(rows, key=lambda i: (i.user.last_name.lower(), i.user.first_name.lower())))
+        for root, rows in ordered
+    ]
+
+
+def programme(request):
+    """The year's workshops, upcoming then past, with seats left and the member's own registrations."""
+    selected, programmes = _selected_programme(request)
+    upcoming, past = [], []
+    mine = {}
+    if selected is not None:
+        now = timezone.now()
+        ateliers = (
+            permissions.ateliers_visible_to(request.user)
+            .filter(programme=selected)
+            .with_counts()
+            .order_by("starts_at")
+        )
+        for atelier in ateliers:
+            (upcoming if atelier.ends_at >= now else past).append(atelier)
+        past.reverse()
+        mine = {
+            inscription.atelier_id: inscription
+            for inscription in Inscription.objects.actives().filter(
+                user=request.user, atelier__programme=selected
+            )
+        }
+    for atelier in upcoming + past:
+        atelier.my_inscription = mine.get(atelier.pk)
+        atelier.seats_left = max(atelier.capacity - atelier.confirmed_count, 0)
+    return render(
+        request,
+        "ateliers/programme.html",
+        {
+            "title": _("Programme %(year)s des ateliers") % {"year": selected.year}
+            if selected
+            else _("Programme des ateliers"),
+            "programme": selected,
+            "programmes": programmes,
+            "upcoming": upcoming,
+            "past": past,
+        },
+    )
+
+
+def atelier_detail(request, pk):
+    """A workshop: its running order and speakers, seats left, register / cancel / register a colleague."""
+    atelier = get_object_or_404(
+        permissions.ateliers_visible_to(request.user).with_counts().select_related("programme"), pk=pk
+    )
+    sequences = list(
+        atelier.sequences.order_by("order", "pk").prefetch_related(
+            Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation"))
+        )
+    )
+    intervenants = list(
+        OrderedDict((i.pk, i) for sequence in sequences for i in sequence.intervenants.all()).values()
+    )
+    my_inscription = Inscription.objects.filter(atelier=atelier, user=request.user).first()
+    organisations = permissions.organisations_of(request.user)
+    colleague_inscriptions = list(
+        Inscription.objects.actives()
+        .filter(atelier=atelier, organisation__in=organisations)
+        .exclude(user=request.user)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    problem = inscription_services.registration_problem(atelier)
+    colleague_form = None
+    if problem is None:
+        colleagues = permissions.colleagues_of(request.user).exclude(
+            inscriptions__in=Inscription.objects.actives().filter(atelier=atelier)
+        )
+        colleague_form = ColleagueInscriptionForm(colleagues=colleagues, prefix="collegue")
+    is_staff = permissions.can_manage(request.user)
+    return render(
+        request,
+        "ateliers/atelier_detail.html",
+        {
+            "title": str(atelier),
+            "atelier": atelier,
+            "sequences": sequences,
+            "intervenants": intervenants,
+            "seats_left": max(atelier.capacity - atelier.confirmed_count, 0),
+            "my_inscription": my_inscription
+            if my_inscription and my_inscription.status != InscriptionStatus.ANNULE
+            else None,
+            "colleague_inscriptions": colleague_inscriptions,
+            "registration_problem": problem,
+            "form": InscriptionForm() if problem is None else None,
+            "colleague_form": colleague_form,
+            "can_see_participants": permissions.can_see_participants(request.user, atelier),
+            "is_staff": is_staff,
+            "transitions": atelier.transitions.select_related("by") if is_staff else [],
+            "breadcrumb_data": {
+                "links": [{"url": reverse("ateliers:programme"), "title": _("Ateliers")}],
+                "current": str(atelier),
+            },
+        },
+    )
+
+
+def _register_message(request, result, *, person=None):
+    inscription = result.inscription
+    name = person or _("Vous")
+    if not result.created:
+        messages.info(
+            request,
+            _("%(name)s : déjà inscrit (%(status)s). Rien n'a changé.")
+            % {"name": name, "status": inscription.get_status_display().lower()},
+        )
+    elif result.waiting:
+        messages.warning(
+            request,
+            _(
+                "%(name)s : l'atelier est complet, inscription sur liste d'attente (rang %(position)s). "
+                "Un courriel sera envoyé dès qu'une place se libère."
+            )
+            % {"name": name, "position": inscription_services.waiting_position(inscription)},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s : inscription confirmée. L'invitation part par courriel.") % {"name": name},
+        )
+
+
+@require_POST
+def register(request, pk):
+    atelier = get_object_or_404(permissions.ateliers_visible_to(request.user), pk=pk)
+    form = InscriptionForm(request.POST)
+    form.is_valid()
+    try:
+        result = inscription_services.register(
+            atelier,
+            request.user,
+            by=request.user,
+            consent_annuaire=form.cleaned_data.get("consent_annuaire", False),
+        )
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        _register_message(request, result)
+    return redirect("ateliers:atelier_detail", pk=atelier.pk)
+
+
+@require_POST
+def register_colleague(request, pk):
+    atelier = get_object_or_404(permissions.ateliers_visible_to(request.user), pk=pk)
+    # Any active account here: the service refuses someone of another organisation with a clear message.
+    form = ColleagueInscriptionForm(
+        request.POST, colleagues=User.objects.filter(is_active=True), prefix="collegue"
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le collègue à inscrire."))
+        return redirect("ateliers:atelier_detail", pk=atelier.pk)
+    colleague = form.cleaned_data["user"]
+    try:
+        result = inscription_services.register(
+            atelier,
+            colleague,
+            by=request.user,
+            consent_annuaire=form.cleaned_data["consent_annuaire"],
+        )
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        _register_message(request, result, person=colleague.get_full_name() or colleague.email)
+    return redirect("ateliers:atelier_detail", pk=atelier.pk)
+
+
+@require_POST
+def cancel(request, pk):
+    inscription = get_object_or_404(
+        permissions.inscriptions_visible_to(request.user).select_related("atelier", "user"), pk=pk
+    )
+    try:
+        result = inscription_services.cancel(inscription, by=request.user)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        if inscription.user_id == request.user.pk:
+            messages.success(request, _("Votre inscription est annulée."))
+        else:
+            messages.success(
+                request,
+                _("L'inscription de %(person)s est annulée.") % {"person": inscription.user},
+            )
+        if result.promoted:
+            messages.info(request, _("La place libérée a été attribuée à la première personne en attente."))
+    next_url = request.POST.get("next", "")
+    if next_url == "mes-inscriptions":
+        return redirect("ateliers:mes_inscriptions")
+    return redirect("ateliers:atelier_detail", pk=inscription.atelier_id)
+
+
+def mes_inscriptions(request):
+    """My registrations, and the ones I made for colleagues."""
+    base = Inscription.objects.select_related("atelier__programme", "organisation", "user").order_by(
+        "-atelier__starts_at"
+    )
+    return render(
+        request,
+        "ateliers/mes_inscriptions.html",
+        {
+            "title": _("Mes inscriptions"),
+            "mine": base.filter(user=request.user).exclude(status=InscriptionStatus.ANNULE),
+            "for_colleagues": base.filter(registered_by=request.user)
+            .exclude(user=request.user)
+            .exclude(status=InscriptionStatus.ANNULE),
+            "now": timezone.now(),
+        },
+    )
+
+
+def participants(request, pk):
+    """Confirmed participants who agreed to appear, grouped by ministry or body; members only."""
+    atelier = get_object_or_404(
+        permissions.ateliers_visible_to(request.user).select_related("programme"), pk=pk
+    )
+    if not permissions.can_see_participants(request.user, atelier):
+        raise PermissionDenied
+    confirmed = list(
+        Inscription.objects.confirmees()
+        .filter(atelier=atelier)
+        .select_related("user", "organisation__parent")
+        .order_by("user__last_name", "user__first_name")
+    )
+    shown = [i for i in confirmed if i.consent_annuaire]
+    return render(
+        request,
+        "ateliers/participants.html",
+        {
+            "title": _("Participants — %(atelier)s") % {"atelier": atelier},
+            "atelier": atelier,
+            "groups": _group_by_organisation(shown),
+            "shown_count": len(shown),
+            "hidden_count": len(confirmed) - len(shown),
+            "breadcrumb_data": {
+                "links": [
+                    {"url": reverse("ateliers:programme"), "title": _("Ateliers")},
+                    {"url": reverse("ateliers:atelier_detail", args=[atelier.pk]), "title": str(atelier)},
+                ],
+                "current": _("Participants"),
+            },
+        },
+    )
+
+
+def _staff_atelier(request, pk):
+    if not permissions.can_manage(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Atelier.objects.select_related("programme"), pk=pk)
+
+
+def emargement(request, pk):
+    """Check-in on the day: every confirmed person with a presence choice, one submit for the page."""
+    atelier = _staff_atelier(request, pk)
+    queryset = (
+        Inscription.objects.confirmees()
+        .filter(atelier=atelier)
+        .select_related("user", "organisation__parent")
+        .order_by("user__last_name", "user__first_name")
+    )
+    filterset = EmargementFilter(request.GET or None, queryset=queryset)
+    rows = list(filterset.qs)
+    form = EmargementForm(request.POST or None, inscriptions=rows)
+    if request.method == "POST" and form.is_valid():
+        changed = inscription_services.record_presence(atelier, form.presences(), by=request.user)
+        messages.success(request, _("Émargement enregistré (%(count)s changement(s)).") % {"count": changed})
+        query = request.GET.urlencode()
+        return redirect(reverse("ateliers:emargement", args=[atelier.pk]) + (f"?{query}" if query else ""))
+    return render(
+        request,
+        "ateliers/emargement.html",
+        {
+            "title": _("Émargement — %(atelier)s") % {"atelier": atelier},
+            "atelier": atelier,
+            "filter": filterset,
+            "rows": [(inscription, form[f"presence_{inscription.pk}"]) for inscription in rows],
+            "form": form,
+            "present_count": sum(1 for i in rows if i.presence == Presence.PRESENT),
+            "breadcrumb_data": {
+                "links": [
+                    {"url": reverse("ateliers:programme"), "title": _("Ateliers")},
+                    {"url": reverse("ateliers:atelier_detail", args=[atelier.pk]), "title": str(atelier)},
+                ],
+                "current": _("Émargement"),
+            },
+        },
+    )
+
+
+def emargement_pdf(request, pk):
+    """The printable sign-in sheet, grouped by ministry or body, rendered by the one safe PDF helper."""
+    atelier = _staff_atelier(request, pk)
+    confirmed = (
+        Inscription.objects.confirmees()
+        .filter(atelier=atelier)
+        .select_related("user", "organisation__parent")
+    )
+    document = render_pdf_document(
+        "ateliers/emargement_pdf.html",
+        {
+            "title": _("Feuille d'émargement — %(atelier)s") % {"atelier": atelier},
+            "atelier": atelier,
+            "groups": _group_by_organisation(confirmed),
+        },
+    )
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="emargement-atelier-{atelier.pk}.pdf"'
+    return response
+
+
+def export(request, pk, fmt):
+    """Every registration of a workshop (all statuses) as CSV or XLSX, for staff."""
+    atelier = _staff_atelier(request, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise PermissionDenied
+    queryset = (
+        Inscription.objects.filter(atelier=atelier)
+        .select_related("atelier", "user", "organisation__parent", "registered_by")
+        .order_by("status", "organisation__name", "user__last_name")
+    )
+    dataset = InscriptionExportResource().export(queryset=queryset)
+    content_type, extension = EXPORT_FORMATS[fmt]
+    content = dataset.export(fmt)
+    if fmt == "csv":
+        content = "\ufeff" + content  # Excel opens UTF-8 CSV correctly only with a BOM.
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="inscriptions-atelier-{atelier.pk}.{extension}"'
+    return response
+
+
+def atelier_ics(request, pk):
+    atelier = get_object_or_404(permissions.ateliers_visible_to(request.user), pk=pk)
+    response = HttpResponse(calendar.atelier_ics(atelier), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="atelier-{atelier.pk}.ics"'
+    return response
+
+
+def programme_ics(request):
+    """The year's workshops as a calendar feed (cancelled ones stay, marked CANCELLED)."""
+    selected, _programmes = _selected_programme(request)
+    ateliers = (
+        permissions.ateliers_visible_to(request.user).filter(programme=selected).order_by("starts_at")
+        if selected
+        else Atelier.objects.none()
+    )
+    name = _("Ateliers de la Fabrique RH %(year)s") % {"year": selected.year} if selected else ""
+    response = HttpResponse(
+        calendar.programme_ics(ateliers, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="programme-ateliers.ics"'
+    return response
