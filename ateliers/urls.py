@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ateliers.views import atelier
+from ateliers.views import atelier, livret
 
 app_name = "ateliers"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("ateliers/<int:pk>/inscriptions.<str:fmt>", atelier.export, name="export"),
     path("inscriptions/<int:pk>/annuler/", atelier.cancel, name="cancel"),
     path("mes-inscriptions/", atelier.mes_inscriptions, name="mes_inscriptions"),
+    # The booklet and attendance certificates (views/livret.py).
+    path("ateliers/<int:pk>/livret.pdf", livret.livret_pdf, name="livret_pdf"),
+    path("ateliers/<int:pk>/attestation.pdf", livret.attestation_pdf, name="attestation_pdf"),
 ]

@@ -240,8 +240,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
-# Above the longest task's hard limit, so Redis never redelivers a task that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+# Above the longest task's hard limit, so Redis never redelivers a task that is still running. A task
+# whose worker died unacknowledged is redelivered after it (tests shorten it with CELERY_VISIBILITY_TIMEOUT).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 4)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="fabrique")
 CELERY_TIMEZONE = TIME_ZONE
@@ -253,6 +256,18 @@ CELERY_BEAT_SCHEDULE["ateliers-send-due-reminders"] = {
     "task": "ateliers.send_due_reminders",
     "schedule": 60 * 60,
 }
+# Livret: versions whose worker died are queued again (a bounded number of times) or failed.
+CELERY_BEAT_SCHEDULE["ateliers-sweep-stuck-livrets"] = {
+    "task": "ateliers.sweep_stuck_livrets",
+    "schedule": 5 * 60,
+}
+
+# --- Livret de restitution -------------------------------------------------------------------------
+# Time limits of one booklet render (a 40-participant booklet takes about a second).
+LIVRET_SOFT_TIME_LIMIT = env.int("LIVRET_SOFT_TIME_LIMIT", default=90)
+LIVRET_TIME_LIMIT = env.int("LIVRET_TIME_LIMIT", default=120)
+# A version "en cours" longer than this lost its worker: the sweep queues it again.
+LIVRET_STUCK_AFTER_SECONDS = env.int("LIVRET_STUCK_AFTER_SECONDS", default=LIVRET_TIME_LIMIT + 60)
 
 # --- Logging ----------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,467 @@
+"""Admin of the booklet: DGAFP staff capture what was said, generate, preview, publish and spread it.
+
+- "Livrets des ateliers" (a proxy of Atelier): per workshop, the séquences to fill in, the versions, and
+  the buttons Générer / Prévisualiser (HTML, PDF) / Publier / Diffuser au réseau.
+- "Contenus des séquences" (a proxy of Sequence): the capture form of one séquence, with the inlines
+  that fit its kind (round-table contributions, questions and answers, breakout groups, resources...).
+- "Livrets de restitution": every rendered version, with the Publier and Diffuser actions.
+Every state change goes through `ateliers.services.livret`.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from ateliers.enums import SequenceKind
+from ateliers.models import (
+    Citation,
+    Constat,
+    ContenuSequence,
+    Contribution,
+    GroupeTravail,
+    Livret,
+    LivretStatus,
+    QuestionReponse,
+    Ressource,
+)
+from ateliers.models.livret import AtelierLivret, SequenceLivret
+from ateliers.services import livret as livret_service
+from ateliers.services.livret import LivretError
+from fabrique.pdf import render_pdf_document
+
+URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ContenuSequenceInline(admin.StackedInline):
+    model = ContenuSequence
+    fields = ["texte", "points_cles"]
+    extra = 1
+    max_num = 1
+    can_delete = False
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 12, "cols": 100})}}
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fields = ["order", "text", "author", "author_role"]
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
+
+
+class QuestionReponseInline(admin.StackedInline):
+    model = QuestionReponse
+    fields = ["order", "question", ("asked_by", "answered_by"), "answer"]
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})}}
+
+
+class ContributionInline(admin.StackedInline):
+    model = Contribution
+    fields = ["order", ("organisation", "organisation_label"), "speaker", "text"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 100})}}
+
+
+class GroupeTravailInline(admin.StackedInline):
+    model = GroupeTravail
+    fields = ["order", "title", ("theme", "facilitator"), "synthese"]
+    extra = 0
+    show_change_link = True  # the findings (constats) are captured on the group's own page
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})}}
+
+
+class RessourceInline(admin.StackedInline):
+    model = Ressource
+    fields = ["order", "title", "description", "link"]
+    extra = 0
+    formfield_overrides = {
+        **URL_FIELD,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})},
+    }
+
+
+# Which capture blocks each kind of séquence offers (every séquence has a text and quotes).
+INLINES_BY_KIND = {
+    SequenceKind.OUVERTURE: [],
+    SequenceKind.FEUILLE_DE_ROUTE: [ContributionInline],
+    SequenceKind.DEBAT: [QuestionReponseInline],
+    SequenceKind.COMMUNICATION: [RessourceInline],
+    SequenceKind.ATELIERS: [GroupeTravailInline],
+    SequenceKind.CLOTURE: [],
+}
+
+
+class StaffOnlyMixin:
+    """Booklet content is DGAFP staff's work: the admin's model permissions plus `is_staff`."""
+
+    def has_module_permission(self, request):
+        return livret_service.can_manage(request.user) and super().has_module_permission(request)
+
+
+@admin.register(SequenceLivret)
+class SequenceLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "atelier", "order", "has_content"]
+    list_filter = ["kind", "atelier__programme", "atelier"]
+    list_select_related = ["atelier", "contenu"]
+    search_fields = ["title", "atelier__title"]
+    fields = ["atelier", "kind", "title", "speakers"]
+    readonly_fields = fields
+
+    def get_inlines(self, request, obj):
+        extra = INLINES_BY_KIND.get(obj.kind, []) if obj else []
+        return [ContenuSequenceInline, *extra, CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("intervenants")
+
+    def has_add_permission(self, request):
+        return False  # séquences are the workshop's running order, created in the workshop's page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("intervenants"))
+    def speakers(self, obj):
+        return ", ".join(f"{i} ({i.role})" if i.role else str(i) for i in obj.intervenants.all()) or "—"
+
+    @admin.display(description=_("compte rendu saisi"), boolean=True)
+    def has_content(self, obj):
+        contenu = getattr(obj, "contenu", None)
+        return bool(contenu and contenu.texte)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, ContenuSequence):
+                instance.updated_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST:
+            return HttpResponseRedirect(reverse("admin:ateliers_atelierlivret_change", args=[obj.atelier_id]))
+        return super().response_change(request, obj)
+
+
+class ConstatInline(admin.TabularInline):
+    model = Constat
+    fields = ["order", "text"]
+    extra = 3
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}}
+
+
+@admin.register(GroupeTravail)
+class GroupeTravailAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "theme", "sequence"]
+    list_select_related = ["sequence__atelier"]
+    fields = ["sequence", "order", "title", ("theme", "facilitator"), "synthese"]
+    readonly_fields = ["sequence"]
+    inlines = [ConstatInline]
+
+    def has_module_permission(self, request):
+        return False  # reached from its séquence's page
+
+    def has_add_permission(self, request):
+        return False
+
+
+class LivretInline(admin.TabularInline):
+    model = Livret
+    fields = [
+        "version",
+        "status",
+        "failure_reason",
+        "page_count",
+        "size",
+        "rendered_at",
+        "requested_by",
+        "published",
+        "diffuse_reseau",
+        "actions_livret",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-version"]
+    verbose_name_plural = _("versions du livret")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+    @admin.display(description=_("actions"))
+    def actions_livret(self, obj):
+        if obj.status != LivretStatus.PRET:
+            return "—"
+        links = [(reverse("admin:ateliers_livret_fichier", args=[obj.pk]), _("Télécharger"))]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+@admin.register(AtelierLivret)
+class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    change_form_template = "ateliers/livret/admin/change_form.html"
+    list_display = ["__str__", "starts_at", "status", "versions", "published_version", "spread"]
+    list_filter = ["programme", "status"]
+    list_select_related = ["programme"]
+    search_fields = ["title", "theme"]
+    fields = ["programme", "number", "title", "theme", "starts_at", "status", "sequence_links"]
+    readonly_fields = fields
+    inlines = [LivretInline]
+    actions = ["action_generer", "action_apercu_html", "action_apercu_pdf"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _versions=Count("livrets"),
+                _published=Max("livrets__version", filter=Q(livrets__published=True)),
+                _spread=Count("livrets", filter=Q(livrets__published=True, livrets__diffuse_reseau=True)),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("versions"), ordering="_versions")
+    def versions(self, obj):
+        return obj._versions
+
+    @admin.display(description=_("version publiée"))
+    def published_version(self, obj):
+        return f"v{obj._published}" if obj._published else "—"
+
+    @admin.display(description=_("diffusé au réseau"), boolean=True)
+    def spread(self, obj):
+        return bool(obj._spread)
+
+    @admin.display(description=_("contenu par séquence"))
+    def sequence_links(self, obj):
+        sequences = obj.sequences.select_related("contenu").order_by("order", "pk")
+        rows = [
+            (
+                reverse("admin:ateliers_sequencelivret_change", args=[s.pk]),
+                s.get_kind_display(),
+                s.title,
+                _("saisi") if getattr(s, "contenu", None) and s.contenu.texte else _("à saisir"),
+            )
+            for s in sequences
+        ]
+        if not rows:
+            return _("Aucune séquence : ajoutez le déroulé dans la page de l'atelier.")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{} — {}</a> ({})</li>', rows)
+        )
+
+    # --- Buttons and actions -------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/generer/", view(require_POST(self.generer_view)), name="ateliers_livret_generer"),
+            path("<int:pk>/apercu.html", view(self.apercu_html_view), name="ateliers_livret_apercu_html"),
+            path("<int:pk>/apercu.pdf", view(self.apercu_pdf_view), name="ateliers_livret_apercu_pdf"),
+            path(
+                "version/<int:pk>/publier/",
+                view(require_POST(self.publier_view)),
+                name="ateliers_livret_publier",
+            ),
+            path(
+                "version/<int:pk>/diffuser/",
+                view(require_POST(self.diffuser_view)),
+                name="ateliers_livret_diffuser",
+            ),
+            path("version/<int:pk>/fichier.pdf", view(self.fichier_view), name="ateliers_livret_fichier"),
+            *super().get_urls(),
+        ]
+
+    def _check(self, request):
+        if not livret_service.can_manage(request.user):
+            raise PermissionDenied
+
+    def _back(self, atelier_id):
+        return HttpResponseRedirect(reverse("admin:ateliers_atelierlivret_change", args=[atelier_id]))
+
+    def generer_view(self, request, pk):
+        self._check(request)
+        atelier = get_object_or_404(AtelierLivret, pk=pk)
+        try:
+            livret = livret_service.request_version(atelier, by=request.user)
+        except LivretError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("La version %(version)s est en cours de rendu : rechargez la page dans quelques secondes.")
+                % {"version": livret.version},
+            )
+        return self._back(pk)
+
+    def apercu_html_view(self, request, pk):
+        self._check(request)
+        atelier = get_object_or_404(AtelierLivret, pk=pk)
+        return HttpResponse(livret_service.render_html(atelier))
+
+    def apercu_pdf_view(self, request, pk):
+        """Render the current content now, without keeping it: what "Générer" would produce."""
+        self._check(request)
+        atelier = get_object_or_404(AtelierLivret, pk=pk)
+        try:
+            context = livret_service.build_context(atelier)
+            livret_service.check_content(context)
+        except LivretError as error:
+            messages.error(request, str(error))
+            return self._back(pk)
+        rendered = render_pdf_document(livret_service.LIVRET_TEMPLATE, context)
+        response = HttpResponse(rendered.content, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="apercu-livret.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def publier_view(self, request, pk):
+        self._check(request)
+        livret = get_object_or_404(Livret, pk=pk)
+        try:
+            livret_service.publish(livret, by=request.user)
+        except LivretError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s publiée : les participants sont prévenus par courriel.")
+                % {"version": livret.version},
+            )
+        return self._back(livret.atelier_id)
+
+    def diffuser_view(self, request, pk):
+        self._check(request)
+        livret = get_object_or_404(Livret, pk=pk)
+        try:
+            livret_service.spread(livret, by=request.user)
+        except LivretError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Le livret est diffusé : tous les membres du réseau peuvent le télécharger.")
+            )
+        return self._back(livret.atelier_id)
+
+    def fichier_view(self, request, pk):
+        """Any ready version, for staff (participants only ever get the published one)."""
+        self._check(request)
+        livret = get_object_or_404(Livret.objects.select_related("atelier"), pk=pk, status=LivretStatus.PRET)
+        if not livret.file:
+            raise Http404
+        name = livret_service.filename(livret).replace(".pdf", f"-v{livret.version}.pdf")
+        return FileResponse(livret.file.open("rb"), as_attachment=True, filename=name)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        atelier = self.get_object(request, object_id)
+        if atelier is not None:
+            published = livret_service.published_version(atelier.pk)
+            extra_context["livret_published"] = published
+            extra_context["livret_ready"] = atelier.livrets.filter(
+                status=LivretStatus.PRET, published=False
+            ).order_by("-version")[:3]
+            if published is not None and published.content_digest:
+                extra_context["content_changed"] = (
+                    livret_service.content_digest(atelier) != published.content_digest
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Générer une nouvelle version du livret"))
+    def action_generer(self, request, queryset):
+        for atelier in queryset:
+            try:
+                livret = livret_service.request_version(atelier, by=request.user)
+            except LivretError as error:
+                messages.error(request, f"{atelier} : {error}")
+            else:
+                messages.success(
+                    request,
+                    _("%(atelier)s : version %(version)s demandée.")
+                    % {"atelier": atelier, "version": livret.version},
+                )
+
+    @admin.action(description=_("Prévisualiser le livret (HTML)"))
+    def action_apercu_html(self, request, queryset):
+        return self.apercu_html_view(request, queryset.first().pk)
+
+    @admin.action(description=_("Prévisualiser le livret (PDF)"))
+    def action_apercu_pdf(self, request, queryset):
+        return self.apercu_pdf_view(request, queryset.first().pk)
+
+
+@admin.register(Livret)
+class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "atelier",
+        "version",
+        "status",
+        "page_count",
+        "rendered_at",
+        "published",
+        "diffuse_reseau",
+        "attempts",
+    ]
+    list_filter = ["status", "published", "diffuse_reseau", "atelier__programme"]
+    list_select_related = ["atelier"]
+    search_fields = ["atelier__title"]
+    actions = ["action_publier", "action_diffuser"]
+    readonly_fields = [f.name for f in Livret._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # versions are asked for from the workshop's booklet page ("Générer")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a version is immutable; the actions change its publication only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # old versions are kept
+
+    def get_actions(self, request):
+        # The actions change publication flags through the services, with their own checks.
+        actions = super().get_actions(request)
+        if not livret_service.can_manage(request.user):
+            return {}
+        return actions
+
+    @admin.action(description=_("Publier cette version (prévient les participants)"))
+    def action_publier(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, _("Sélectionnez une seule version à publier."))
+            return
+        livret = queryset.first()
+        try:
+            livret_service.publish(livret, by=request.user)
+        except LivretError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Version %(v)s publiée.") % {"v": livret.version})
+
+    @admin.action(description=_("Diffuser au réseau (tous les membres)"))
+    def action_diffuser(self, request, queryset):
+        for livret in queryset:
+            try:
+                livret_service.spread(livret, by=request.user)
+            except LivretError as error:
+                messages.error(request, f"{livret} : {error}")
+            else:
+                messages.success(request, _("%(livret)s : diffusé au réseau.") % {"livret": livret})

@@ -1,0 +1,657 @@
+"""The booklet (livret de restitution): its template context, rendering, publication and delivery.
+
+The flow: staff ask for a version (`request_version`: a row "en attente", the task queued after commit)
+> the worker calls `render_version` (row "en cours", context built in `build_context` with a fixed number
+of queries, PDF rendered by `fabrique.pdf`, file saved once on the row, "prêt") > staff publish it
+(`publish`: one published version per workshop, participants told) > participants download it.
+`sweep_stuck` puts back versions whose worker died, a bounded number of times, then fails them.
+"""
+
+import hashlib
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accompagnement.models import Charte
+from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
+from ateliers.models import (
+    Atelier,
+    Attestation,
+    GroupeTravail,
+    Inscription,
+    Intervenant,
+    Livret,
+    LivretStatus,
+    Sequence,
+)
+from ateliers.models.livret import (
+    RICH_TEXT_MAX_DEPTH,
+    attestation_upload_to,
+    livret_upload_to,
+    max_nesting_depth,
+    sanitise_rich_text,
+)
+from ateliers.permissions import is_member, is_staff
+from ateliers.services import atelier as atelier_services
+from fabrique.celery import app as celery_app
+from fabrique.emails import send_templated_email
+from fabrique.pdf import render_pdf_document
+
+logger = logging.getLogger(__name__)
+
+LIVRET_TEMPLATE = "ateliers/livret/livret.html"
+ATTESTATION_TEMPLATE = "ateliers/livret/attestation.html"
+EMAIL_PUBLISHED = "ateliers/livret/emails/livret_publie"
+RENDER_TASK = "ateliers.render_livret"
+ATTESTATIONS_TASK = "ateliers.render_attestations"
+# The whole booklet's captured text, all séquences together (a 40-page booklet holds about 120,000).
+MAX_CONTENT_CHARS = 300_000
+# A version "en cours" (or queued) for longer than this has lost its worker: above the task's hard limit.
+STUCK_AFTER = timedelta(seconds=settings.LIVRET_STUCK_AFTER_SECONDS)
+MAX_ATTEMPTS = 3
+
+# The booklet's parts follow the launch workshop's booklet (domain.md), whatever the running order says.
+PART_ORDER = [
+    SequenceKind.OUVERTURE,
+    SequenceKind.FEUILLE_DE_ROUTE,
+    SequenceKind.DEBAT,
+    SequenceKind.COMMUNICATION,
+    SequenceKind.ATELIERS,
+    SequenceKind.CLOTURE,
+]
+PART_LABELS = {
+    SequenceKind.OUVERTURE: _("Ouverture"),
+    SequenceKind.FEUILLE_DE_ROUTE: _("Feuille de route"),
+    SequenceKind.DEBAT: _("Débat"),
+    SequenceKind.COMMUNICATION: _("Communication"),
+    SequenceKind.ATELIERS: _("Ateliers"),
+    SequenceKind.CLOTURE: _("Clôture"),
+}
+READY_TO_PUBLISH = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE}
+
+
+class LivretError(Exception):
+    """A booklet action refused, with a message for staff."""
+
+
+class LivretContentError(LivretError):
+    """Content the booklet will not lay out; the version fails with this readable reason."""
+
+
+# --- Permissions -----------------------------------------------------------------------------------
+
+
+def can_manage(user):
+    """Capture, generate, preview, publish and spread booklets: DGAFP staff."""
+    return is_staff(user)
+
+
+def is_participant(user, atelier_id):
+    """A confirmed registration to the workshop (present or not: the booklet is for everyone invited)."""
+    return Inscription.objects.filter(
+        atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT
+    ).exists()
+
+
+def can_download(user, livret):
+    """The published version: staff, the workshop's participants, every member once spread."""
+    if not (user.is_authenticated and livret.published and livret.status == LivretStatus.PRET):
+        return False
+    if is_staff(user) or is_participant(user, livret.atelier_id):
+        return True
+    return livret.diffuse_reseau and is_member(user)
+
+
+def attestation_inscription_for(user, atelier_id):
+    """The registration that entitles `user` to an attendance certificate, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Inscription.objects.select_related("user", "organisation__parent", "atelier")
+        .filter(atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT, presence=Presence.PRESENT)
+        .first()
+    )
+
+
+# --- Template context ------------------------------------------------------------------------------
+
+
+def _sort_key(text):
+    """Alphabetical order as a French reader expects it: accents and case ignored."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def _root(organisation):
+    while organisation.parent_id:
+        organisation = organisation.parent
+    return organisation
+
+
+def _speaker(intervenant):
+    return {
+        "name": f"{intervenant.first_name} {intervenant.last_name}",
+        "role": intervenant.role,
+        "organisation": intervenant.organisation_label
+        or (intervenant.organisation.short_name if intervenant.organisation_id else ""),
+    }
+
+
+def _rich(html):
+    """Rich text as the template receives it: cleaned again (defence in depth), then marked safe."""
+    return mark_safe(sanitise_rich_text(html))
+
+
+def _part(sequence, number):
+    contenu = getattr(sequence, "contenu", None)
+    return {
+        "anchor": f"partie-{number}",
+        "number": number,
+        "kind": sequence.kind,
+        "label": PART_LABELS[sequence.kind],
+        "title": sequence.title,
+        "description": sequence.description,
+        "speakers": [_speaker(i) for i in sequence.intervenants.all()],
+        "texte": _rich(contenu.texte) if contenu else "",
+        "points_cles": _rich(contenu.points_cles) if contenu else "",
+        "citations": list(sequence.citations.all()),
+        "questions": [
+            {
+                "question": q.question,
+                "asked_by": q.asked_by,
+                "answered_by": q.answered_by,
+                "answer": _rich(q.answer),
+            }
+            for q in sequence.questions.all()
+        ],
+        "contributions": [
+            {"organisation": c.organisation_name, "speaker": c.speaker, "text": _rich(c.text)}
+            for c in sequence.contributions.all()
+        ],
+        "groupes": [
+            {
+                "title": g.title,
+                "theme": g.theme,
+                "facilitator": g.facilitator,
+                "synthese": _rich(g.synthese),
+                "constats": [c.text for c in g.constats.all()],
+            }
+            for g in sequence.groupes.all()
+        ],
+        "ressources": [
+            {"title": r.title, "description": _rich(r.description), "link": r.link}
+            for r in sequence.ressources.all()
+        ],
+    }
+
+
+def _participant_groups(inscriptions):
+    """Annex 1: those present (or all confirmed when presence was not taken) who consented, by body."""
+    presence_taken = any(i.presence != Presence.NON_RENSEIGNE for i in inscriptions)
+    groups = {}
+    for inscription in inscriptions:
+        if presence_taken and inscription.presence != Presence.PRESENT:
+            continue
+        if not inscription.consent_annuaire:
+            continue
+        organisation = inscription.organisation
+        root = _root(organisation)
+        group = groups.setdefault(root.pk, {"name": str(root), "key": _sort_key(root.name), "people": []})
+        user = inscription.user
+        group["people"].append(
+            {
+                "last_name": user.last_name.upper(),
+                "first_name": user.first_name,
+                "service": organisation.name if organisation.pk != root.pk else "",
+                "key": (_sort_key(user.last_name), _sort_key(user.first_name)),
+            }
+        )
+    ordered = sorted(groups.values(), key=lambda g: g["key"])
+    for group in ordered:
+        group["people"].sort(key=lambda p: p["key"])
+    return presence_taken, ordered
+
+
+def charte_in_force(at):
+    """The charter version in force at `at`; failing that, the first one adopted after (flagged)."""
+    charte = Charte.objects.filter(published_at__lte=at).order_by("-version").first()
+    if charte is not None:
+        return charte, True
+    return Charte.objects.filter(published_at__isnull=False).order_by("version").first(), False
+
+
+def _charte_blocks(text):
+    """The charter's plain text as blocks: a blank line separates paragraphs, "- " opens a point."""
+    blocks = []
+    for chunk in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        items = [line[2:].strip() for line in lines if line.startswith("- ")]
+        others = [line for line in lines if not line.startswith("- ")]
+        if items:
+            blocks.append({"heading": " ".join(others), "items": items})
+        elif others:
+            blocks.append({"paragraph": " ".join(others)})
+    return blocks
+
+
+def build_context(atelier):
+    """Everything the booklet's templates show, read in a fixed number of queries (10 or 11).
+
+    `atelier` is an Atelier or its primary key. The number of queries does not depend on the number of
+    participants, séquences, quotes or groups: everything is fetched with select/prefetch_related.
+    """
+    if not isinstance(atelier, Atelier):
+        atelier = Atelier.objects.select_related("programme").get(pk=atelier)
+    sequences = (
+        Sequence.objects.filter(atelier=atelier)
+        .select_related("contenu")
+        .prefetch_related(
+            Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
+            "citations",
+            "questions",
+            "contributions__organisation",
+            Prefetch("groupes", queryset=GroupeTravail.objects.prefetch_related("constats")),
+            "ressources",
+        )
+    )
+    rank = {kind: index for index, kind in enumerate(PART_ORDER)}
+    ordered = sorted(sequences, key=lambda s: (rank.get(s.kind, len(rank)), s.order, s.pk))
+    parts = [_part(sequence, number) for number, sequence in enumerate(ordered, start=1)]
+    inscriptions = list(
+        Inscription.objects.filter(atelier=atelier, status=InscriptionStatus.INSCRIT).select_related(
+            "user", "organisation__parent__parent"
+        )
+    )
+    presence_taken, groups = _participant_groups(inscriptions)
+    charte, charte_at_date = charte_in_force(atelier.starts_at)
+    date = timezone.localtime(atelier.starts_at)
+    return {
+        "title": _("Livret de restitution — %(title)s") % {"title": atelier.title},
+        "atelier": atelier,
+        "date_label": date_format(date, "l j F Y"),
+        "date_iso": date.date().isoformat(),
+        "parts": parts,
+        "participant_groups": groups,
+        "participant_count": sum(len(g["people"]) for g in groups),
+        "presence_taken": presence_taken,
+        "charte": charte,
+        "charte_at_date": charte_at_date,
+        "charte_blocks": _charte_blocks(charte.text) if charte else [],
+    }
+
+
+def check_content(context):
+    """Refuse, with a reason staff can act on, content the booklet will not lay out."""
+    size = 0
+    for part in context["parts"]:
+        rich = [part["texte"], part["points_cles"], part["description"]]
+        rich += [q["answer"] for q in part["questions"]] + [q["question"] for q in part["questions"]]
+        rich += [c["text"] for c in part["contributions"]]
+        rich += [c.text for c in part["citations"]]
+        for groupe in part["groupes"]:
+            rich += [groupe["synthese"], *groupe["constats"]]
+        rich += [r["description"] for r in part["ressources"]]
+        size += sum(len(text) for text in rich)
+        deepest = max((max_nesting_depth(str(text)) for text in rich if "<" in str(text)), default=0)
+        if deepest > RICH_TEXT_MAX_DEPTH:
+            raise LivretContentError(
+                _(
+                    "La partie « %(part)s » contient des listes imbriquées sur %(depth)s niveaux "
+                    "(%(max)s au plus) : simplifiez sa mise en forme puis générez une nouvelle version."
+                )
+                % {"part": part["title"], "depth": deepest, "max": RICH_TEXT_MAX_DEPTH}
+            )
+    if size > MAX_CONTENT_CHARS:
+        raise LivretContentError(
+            _(
+                "Le contenu du livret est trop volumineux (%(size)s caractères, %(max)s au plus) : "
+                "résumez les textes les plus longs puis générez une nouvelle version."
+            )
+            % {"size": f"{size:,}".replace(",", " "), "max": f"{MAX_CONTENT_CHARS:,}".replace(",", " ")}
+        )
+
+
+def render_html(atelier):
+    """The booklet's HTML (staff preview), from the same context and template as the PDF."""
+    return render_to_string(LIVRET_TEMPLATE, build_context(atelier))
+
+
+def render_document(atelier):
+    """Render the booklet of `atelier` now; returns (RenderedPdf, digest of its HTML)."""
+    context = build_context(atelier)
+    check_content(context)
+    html = render_to_string(LIVRET_TEMPLATE, context)
+    return render_pdf_document(LIVRET_TEMPLATE, context), hashlib.sha256(html.encode()).hexdigest()
+
+
+def content_digest(atelier):
+    """The digest of the booklet's current HTML: compare it with a version's to see if content changed."""
+    return hashlib.sha256(render_html(atelier).encode()).hexdigest()
+
+
+def filename(livret):
+    """The readable name participants download: livret-restitution-<date>-<slug>.pdf."""
+    date = timezone.localtime(livret.atelier.starts_at).date().isoformat()
+    return f"livret-restitution-{date}-{slugify(livret.atelier.title)[:60]}.pdf"
+
+
+# --- Lifecycle -------------------------------------------------------------------------------------
+
+
+def _enqueue(livret_pk):
+    # By name: tasks import this module (tasks -> services), never the reverse.
+    signature = celery_app.signature(RENDER_TASK, kwargs={"livret_pk": livret_pk})
+    transaction.on_commit(signature.delay)
+
+
+def request_version(atelier, *, by):
+    """Ask for a new version of the booklet of `atelier`: a row "en attente", rendered after commit.
+
+    Versions are numbered per workshop; earlier ones (and the published one) are kept untouched.
+    """
+    if not can_manage(by):
+        raise LivretError(_("Seule l'équipe d'animation peut générer un livret."))
+    with transaction.atomic():
+        locked = Atelier.objects.select_for_update().get(pk=atelier.pk)
+        if locked.status == AtelierStatus.ANNULE:
+            raise LivretError(_("Un atelier annulé n'a pas de livret de restitution."))
+        last = locked.livrets.order_by("-version").values_list("version", flat=True).first() or 0
+        livret = Livret.objects.create(
+            atelier=locked, version=last + 1, requested_by=by, queued_at=timezone.now()
+        )
+        _enqueue(livret.pk)
+    return livret
+
+
+def _start(livret_pk):
+    """Mark the version "en cours" (one more attempt); None when there is nothing to do."""
+    with transaction.atomic():
+        livret = (
+            Livret.objects.select_for_update()
+            .select_related("atelier__programme")
+            .filter(pk=livret_pk)
+            .first()
+        )
+        if livret is None or livret.status in {LivretStatus.PRET, LivretStatus.ECHEC}:
+            return None
+        livret.status = LivretStatus.EN_COURS
+        livret.started_at = timezone.now()
+        livret.attempts += 1
+        livret.save(update_fields=["status", "started_at", "attempts"])
+    return livret
+
+
+def _fail(livret_pk, reason):
+    updated = (
+        Livret.objects.filter(pk=livret_pk)
+        .exclude(status=LivretStatus.PRET)
+        .update(status=LivretStatus.ECHEC, failure_reason=reason[:2000])
+    )
+    if updated:
+        logger.warning("Livret %s: rendering failed: %s", livret_pk, reason)
+
+
+def _store(livret_pk, rendered, digest):
+    """Save the file once: a concurrent or repeated run of the same version finds it ready and stops."""
+    with transaction.atomic():
+        livret = Livret.objects.select_for_update().get(pk=livret_pk)
+        if livret.status == LivretStatus.PRET:
+            return livret
+        name = f"livret-atelier-{livret.atelier_id}-v{livret.version}.pdf"
+        storage = livret.file.storage
+        path = livret_upload_to(livret, name)
+        if storage.exists(path):  # left by a run killed between writing and committing
+            storage.delete(path)
+        livret.file.save(name, ContentFile(rendered.content), save=False)
+        livret.status = LivretStatus.PRET
+        livret.failure_reason = ""
+        livret.size = len(rendered.content)
+        livret.sha256 = hashlib.sha256(rendered.content).hexdigest()
+        livret.page_count = rendered.page_count
+        livret.content_digest = digest
+        livret.rendered_at = timezone.now()
+        livret.save(
+            update_fields=[
+                "file",
+                "status",
+                "failure_reason",
+                "size",
+                "sha256",
+                "page_count",
+                "content_digest",
+                "rendered_at",
+            ]
+        )
+    return livret
+
+
+def render_version(livret_pk):
+    """Render one version (the task's body). Idempotent: a ready or failed version is left as it is."""
+    livret = _start(livret_pk)
+    if livret is None:
+        return Livret.objects.filter(pk=livret_pk).first()
+    try:
+        rendered, digest = render_document(livret.atelier)
+    except LivretContentError as exc:
+        _fail(livret_pk, str(exc))
+    except SoftTimeLimitExceeded:
+        _fail(
+            livret_pk,
+            _("Le rendu a dépassé la limite de temps (%(seconds)s s) : allégez le contenu puis réessayez.")
+            % {"seconds": settings.LIVRET_SOFT_TIME_LIMIT},
+        )
+    except Exception as exc:
+        logger.exception("Livret %s: unexpected rendering error", livret_pk)
+        _fail(
+            livret_pk,
+            _("Erreur inattendue pendant le rendu (%(kind)s) : %(message)s")
+            % {"kind": type(exc).__name__, "message": str(exc)[:300]},
+        )
+    else:
+        return _store(livret_pk, rendered, digest)
+    return Livret.objects.get(pk=livret_pk)
+
+
+@dataclass
+class SweepResult:
+    requeued: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+
+def sweep_stuck(*, older_than=STUCK_AFTER, max_attempts=MAX_ATTEMPTS):
+    """Put back versions whose worker died (or whose message was lost), at most `max_attempts` times.
+
+    A version "en cours" since before the cut-off is queued again while it has attempts left, else it
+    fails with a reason. A version still "en attente" long after it was asked for fails the same way.
+    """
+    now = timezone.now()
+    cutoff = now - older_than
+    result = SweepResult()
+    with transaction.atomic():
+        for livret in Livret.objects.bloques(cutoff).select_for_update(skip_locked=True):
+            never_started = livret.status == LivretStatus.EN_ATTENTE
+            too_old = livret.requested_at < now - older_than * max_attempts
+            if livret.attempts >= max_attempts or (never_started and too_old):
+                livret.status = LivretStatus.ECHEC
+                livret.failure_reason = _(
+                    "Le rendu n'a pas abouti après %(attempts)s tentative(s) : le worker a été "
+                    "interrompu ou n'a jamais pris la demande. Générez une nouvelle version."
+                ) % {"attempts": livret.attempts}
+                livret.save(update_fields=["status", "failure_reason"])
+                logger.warning("Livret %s: failed after %s attempts", livret.pk, livret.attempts)
+                result.failed.append(livret.pk)
+            else:
+                livret.status = LivretStatus.EN_ATTENTE
+                livret.queued_at = now
+                livret.save(update_fields=["status", "queued_at"])
+                logger.info("Livret %s: queued again (attempt %s)", livret.pk, livret.attempts + 1)
+                _enqueue(livret.pk)
+                result.requeued.append(livret.pk)
+    return result
+
+
+def publish(livret, *, by):
+    """Make `livret` the workshop's published version and tell its participants.
+
+    The version must be ready and the workshop held. The previous published version (if any) stays
+    stored but is no longer served; "diffusée au réseau" carries over to the new one. The workshop moves
+    to "restitution publiée" the first time. Attendance certificates are rendered after commit.
+    """
+    if not can_manage(by):
+        raise LivretError(_("Seule l'équipe d'animation peut publier un livret."))
+    with transaction.atomic():
+        atelier = Atelier.objects.select_for_update().get(pk=livret.atelier_id)
+        locked = Livret.objects.select_for_update().get(pk=livret.pk)
+        if locked.published:
+            return locked
+        if locked.status != LivretStatus.PRET:
+            raise LivretError(_("Seule une version prête peut être publiée."))
+        if atelier.status not in READY_TO_PUBLISH:
+            raise LivretError(
+                _("L'atelier doit d'abord être marqué « Tenu » (statut actuel : %(status)s).")
+                % {"status": atelier.get_status_display()}
+            )
+        previous = atelier.livrets.filter(published=True).first()
+        if previous is not None:
+            previous.published = False
+            previous.save(update_fields=["published"])
+        locked.published = True
+        locked.published_at = timezone.now()
+        locked.published_by = by
+        locked.diffuse_reseau = bool(previous and previous.diffuse_reseau)
+        locked.diffuse_at = previous.diffuse_at if locked.diffuse_reseau else None
+        locked.save(
+            update_fields=["published", "published_at", "published_by", "diffuse_reseau", "diffuse_at"]
+        )
+        if atelier.status == AtelierStatus.TENU:
+            atelier_services.transition(atelier, AtelierStatus.RESTITUTION_PUBLIEE, by=by)
+        locked.atelier = atelier
+        _notify_participants(locked, update=previous is not None)
+        _enqueue_attestations(atelier.pk)
+    return locked
+
+
+def _notify_participants(livret, *, update):
+    url = settings.SITE_URL + reverse("ateliers:livret_pdf", args=[livret.atelier_id])
+    attestation_url = settings.SITE_URL + reverse("ateliers:attestation_pdf", args=[livret.atelier_id])
+    inscriptions = Inscription.objects.filter(
+        atelier_id=livret.atelier_id, status=InscriptionStatus.INSCRIT
+    ).select_related("user")
+    for inscription in inscriptions:
+        send_templated_email(
+            EMAIL_PUBLISHED,
+            [inscription.user.email],
+            {
+                "user": inscription.user,
+                "atelier": livret.atelier,
+                "livret": livret,
+                "url": url,
+                "attestation_url": attestation_url,
+                "update": update,
+                "present": inscription.presence == Presence.PRESENT,
+            },
+        )
+
+
+def spread(livret, *, by):
+    """Mark the published version "diffusée au réseau": every member may then download it."""
+    if not can_manage(by):
+        raise LivretError(_("Seule l'équipe d'animation peut diffuser un livret."))
+    with transaction.atomic():
+        locked = Livret.objects.select_for_update().get(pk=livret.pk)
+        if not locked.published:
+            raise LivretError(_("Seule la version publiée peut être diffusée au réseau."))
+        if not locked.diffuse_reseau:
+            locked.diffuse_reseau = True
+            locked.diffuse_at = timezone.now()
+            locked.save(update_fields=["diffuse_reseau", "diffuse_at"])
+    return locked
+
+
+def published_version(atelier_id):
+    return Livret.objects.select_related("atelier").filter(atelier_id=atelier_id, published=True).first()
+
+
+# --- Attendance certificates ----------------------------------------------------------------------
+
+
+def _enqueue_attestations(atelier_pk):
+    signature = celery_app.signature(ATTESTATIONS_TASK, kwargs={"atelier_pk": atelier_pk})
+    transaction.on_commit(signature.delay)
+
+
+def attestation_context(inscription):
+    atelier = inscription.atelier
+    start, end = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
+    organisation = inscription.organisation
+    root = _root(organisation)
+    return {
+        "title": _("Attestation de participation — %(name)s") % {"name": inscription.user.display_name},
+        "inscription": inscription,
+        "user": inscription.user,
+        "organisation": str(root),
+        "service": organisation.name if organisation.pk != root.pk else "",
+        "atelier": atelier,
+        "date_label": date_format(start, "l j F Y"),
+        "hours_label": f"{start:%H:%M} – {end:%H:%M}".replace(":", " h "),
+        "issued_label": date_format(timezone.localtime(), "j F Y"),
+    }
+
+
+def render_attestation(inscription):
+    """Render (or re-use) the attendance certificate of a present participant. Idempotent."""
+    if inscription.status != InscriptionStatus.INSCRIT or inscription.presence != Presence.PRESENT:
+        raise LivretError(_("Une attestation n'est délivrée qu'aux participants présents."))
+    existing = Attestation.objects.filter(inscription=inscription).first()
+    if existing is not None and existing.file:
+        return existing
+    rendered = render_pdf_document(ATTESTATION_TEMPLATE, attestation_context(inscription))
+    name = f"attestation-{inscription.pk}.pdf"
+    with transaction.atomic():
+        attestation = Attestation.objects.select_for_update().filter(inscription=inscription).first()
+        if attestation is not None and attestation.file:
+            return attestation
+        attestation = attestation or Attestation(inscription=inscription)
+        storage = attestation.file.storage
+        path = attestation_upload_to(attestation, name)
+        if storage.exists(path):
+            storage.delete(path)
+        attestation.file.save(name, ContentFile(rendered.content), save=False)
+        attestation.size = len(rendered.content)
+        attestation.sha256 = hashlib.sha256(rendered.content).hexdigest()
+        attestation.rendered_at = timezone.now()
+        attestation.save()
+    return attestation
+
+
+def render_attestations(atelier_pk):
+    """Render the certificates of every present participant still without one; returns how many."""
+    inscriptions = Inscription.objects.filter(
+        atelier_id=atelier_pk,
+        status=InscriptionStatus.INSCRIT,
+        presence=Presence.PRESENT,
+        attestation__isnull=True,
+    ).select_related("user", "organisation__parent__parent", "atelier")
+    count = 0
+    for inscription in inscriptions:
+        render_attestation(inscription)
+        count += 1
+    return count
+
+
+def attestation_filename(inscription):
+    date = timezone.localtime(inscription.atelier.starts_at).date().isoformat()
+    return f"attestation-participation-{date}-{slugify(inscription.user.display_name)[:40]}.pdf"

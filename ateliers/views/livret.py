@@ -1,0 +1,38 @@
+"""Downloads of the booklet and of attendance certificates: always through a permission check.
+
+Files are never served from a media URL: the view streams them after checking who asks. Anyone who may
+not download gets a 404 (nothing tells them a booklet exists); anonymous users are sent to the login page
+by LoginRequiredMiddleware first.
+"""
+
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET
+
+from ateliers.services import livret as livret_service
+
+
+def _pdf_response(file, filename):
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def livret_pdf(request, pk):
+    """The published version of workshop `pk`'s booklet, for participants, staff and (once spread) members."""
+    livret = livret_service.published_version(pk)
+    if livret is None or not livret_service.can_download(request.user, livret):
+        raise Http404
+    return _pdf_response(livret.file, livret_service.filename(livret))
+
+
+@require_GET
+def attestation_pdf(request, pk):
+    """The requesting participant's own attendance certificate for workshop `pk` (present participants)."""
+    inscription = livret_service.attestation_inscription_for(request.user, pk)
+    if inscription is None:
+        raise Http404
+    attestation = livret_service.render_attestation(inscription)
+    return _pdf_response(attestation.file, livret_service.attestation_filename(inscription))
