@@ -1,0 +1,100 @@
+from django.contrib import admin
+
+from immersions.models import (
+    Bilan,
+    Derogation,
+    Document,
+    EchangeTalent,
+    EchangeTransition,
+    FonctionCritique,
+    Immersion,
+    ImmersionTransition,
+    Reminder,
+)
+
+
+class ImmersionTransitionInline(admin.TabularInline):
+    model = ImmersionTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor_label", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BilanInline(admin.StackedInline):
+    model = Bilan
+    extra = 0
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(Immersion)
+class ImmersionAdmin(admin.ModelAdmin):
+    # Statuses change only through the services (checks, logs): read-only here.
+    list_display = ["id", "agent_name", "origin", "host", "kind", "start_date", "end_date", "status"]
+    list_filter = ["status", "kind", "agent_categorie", "confidential"]
+    list_select_related = ["origin", "host"]
+    search_fields = ["agent_name", "agent_email", "tutor_name", "origin__name", "host__name"]
+    autocomplete_fields = ["origin", "origin_service", "host", "host_service"]
+    readonly_fields = ["status", "status_changed_at", "created_by", "created_at"]
+    date_hierarchy = "start_date"
+    inlines = [BilanInline, ImmersionTransitionInline]
+
+
+class EchangeTransitionInline(ImmersionTransitionInline):
+    model = EchangeTransition
+
+
+@admin.register(EchangeTalent)
+class EchangeTalentAdmin(admin.ModelAdmin):
+    list_display = ["id", "agent_name", "origin_service", "host", "start_date", "end_date", "status"]
+    list_filter = ["status", "agent_categorie"]
+    list_select_related = ["origin_service", "host"]
+    search_fields = ["agent_name", "agent_email", "origin__name", "host__name"]
+    autocomplete_fields = ["origin", "origin_service", "host", "host_service", "previous"]
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "agent_agreed_at",
+        "agent_agreed_label",
+        "origin_agreed_at",
+        "origin_agreed_by",
+        "host_agreed_at",
+        "host_agreed_by",
+        "created_by",
+        "created_at",
+    ]
+    inlines = [EchangeTransitionInline]
+
+
+@admin.register(FonctionCritique)
+class FonctionCritiqueAdmin(admin.ModelAdmin):
+    list_display = ["title", "service", "active"]
+    list_filter = ["active"]
+    list_select_related = ["service"]
+    search_fields = ["title", "service__name"]
+    autocomplete_fields = ["service"]
+
+
+@admin.register(Derogation)
+class DerogationAdmin(admin.ModelAdmin):
+    list_display = ["echange", "fonction", "granted_by", "granted_at"]
+    list_select_related = ["echange", "fonction__service", "granted_by"]
+    readonly_fields = ["echange", "fonction", "granted_by", "granted_at", "reason"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "pages", "size", "created_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = ["file", "sha256", "size", "pages", "error", "rendered_at"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "immersion", "echange", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["immersion", "echange"]
+    readonly_fields = ["kind", "immersion", "echange", "recipients", "sent_at"]

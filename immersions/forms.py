@@ -1,0 +1,235 @@
+"""Forms of immersions and agreements: DSFR rendering, clear errors next to the fields."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from accompagnement.models import Organisation
+from immersions.enums import REASON_REQUIRED
+from immersions.models import Bilan, EchangeTalent, FonctionCritique, Immersion
+from immersions.permissions import lead_scope
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _roots(user):
+    roots = Organisation.objects.actives().racines()
+    return roots if user.is_staff else roots.filter(id__in=lead_scope(user))
+
+
+def _belongs_to(service, organisation):
+    return organisation is not None and organisation.pk in (service.parent_id, service.parent.parent_id)
+
+
+class PartiesFormMixin:
+    """Origin, host and their services; the user declares only for an organisation they lead for."""
+
+    max_days_setting = "IMMERSION_MAX_DAYS"
+
+    def setup_parties(self, user):
+        services = Organisation.objects.actives().filter(parent__isnull=False).select_related("parent")
+        self.fields["origin"].queryset = _roots(user)
+        self.fields["host"].queryset = Organisation.objects.actives().racines()
+        self.fields["origin_service"].queryset = services
+        self.fields["host_service"].queryset = services
+        for name in ("start_date", "end_date"):
+            self.fields[name].widget = DateInput()
+
+    def clean_parties_and_dates(self, cleaned):
+        for service_name, organisation_name in (("origin_service", "origin"), ("host_service", "host")):
+            service = cleaned.get(service_name)
+            if service is not None and not _belongs_to(service, cleaned.get(organisation_name)):
+                self.add_error(
+                    service_name,
+                    _("Ce service ne fait pas partie de l'organisation choisie."),
+                )
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end:
+            max_days = getattr(settings, self.max_days_setting)
+            if end < start:
+                self.add_error("end_date", _("La date de fin doit être postérieure à la date de début."))
+            elif (end - start).days + 1 > max_days:
+                self.add_error(
+                    "end_date",
+                    _("La durée dépasse le maximum autorisé de %(max)s jours.") % {"max": max_days},
+                )
+        return cleaned
+
+
+class ImmersionForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Immersion
+        fields = [
+            "agent_name",
+            "agent_email",
+            "agent_grade",
+            "agent_categorie",
+            "origin",
+            "origin_service",
+            "manager_name",
+            "manager_email",
+            "host",
+            "host_service",
+            "tutor_name",
+            "tutor_email",
+            "kind",
+            "objectives",
+            "start_date",
+            "end_date",
+            "confidential",
+        ]
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_parties(user)
+        self.fields["end_date"].help_text = _("Au plus %(max)s jours, premier et dernier jour compris.") % {
+            "max": settings.IMMERSION_MAX_DAYS
+        }
+
+    def clean(self):
+        return self.clean_parties_and_dates(super().clean())
+
+
+class EchangeForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
+    max_days_setting = "ECHANGE_MAX_DAYS"
+
+    class Meta:
+        model = EchangeTalent
+        fields = [
+            "agent_name",
+            "agent_email",
+            "agent_grade",
+            "agent_categorie",
+            "origin",
+            "origin_service",
+            "fonction_critique",
+            "host",
+            "host_service",
+            "mission",
+            "start_date",
+            "end_date",
+            "planned_return_date",
+            "host_pays_travel",
+            "host_pays_equipment",
+            "host_pays_training",
+            "running_costs_details",
+            "reinvoicing_amount",
+        ]
+        widgets = {
+            "mission": forms.Textarea(attrs={"rows": 4}),
+            "running_costs_details": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_parties(user)
+        self.fields["planned_return_date"].widget = DateInput()
+        self.fields["fonction_critique"].queryset = FonctionCritique.objects.filter(
+            active=True
+        ).select_related("service")
+        self.fields["end_date"].help_text = _("Au plus %(max)s jours.") % {"max": settings.ECHANGE_MAX_DAYS}
+        self.fields["reinvoicing_amount"].help_text = _(
+            "Facultatif : montant que l'accueil rembourse à l'origine. Le traitement et les droits sociaux "
+            "restent garantis par l'origine."
+        )
+
+    def clean(self):
+        cleaned = self.clean_parties_and_dates(super().clean())
+        function, service = cleaned.get("fonction_critique"), cleaned.get("origin_service")
+        if function is not None and service is not None and function.service_id != service.pk:
+            self.add_error("fonction_critique", _("Cette fonction critique appartient à un autre service."))
+        end, back = cleaned.get("end_date"), cleaned.get("planned_return_date")
+        if end and back and back < end:
+            self.add_error("planned_return_date", _("Le retour se prévoit à la fin de l'échange ou après."))
+        return cleaned
+
+
+class TransitionForm(DsfrBaseForm):
+    to = forms.CharField(widget=forms.HiddenInput)
+    expected = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire pour un refus ou une annulation."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to") in REASON_REQUIRED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Indiquez le motif du refus ou de l'annulation."))
+        return cleaned
+
+
+class BilanForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Bilan
+        fields = ["deroulement", "learned", "host_feedback", "outcome", "next_steps"]
+        widgets = {
+            "deroulement": forms.RadioSelect,
+            "outcome": forms.RadioSelect,
+            "learned": forms.Textarea(attrs={"rows": 4}),
+            "host_feedback": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class RetourForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = EchangeTalent
+        fields = ["planned_return_date", "return_interview_date", "return_position"]
+        widgets = {"planned_return_date": DateInput(), "return_interview_date": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        interview = cleaned.get("return_interview_date")
+        if interview and interview < self.instance.start_date:
+            self.add_error("return_interview_date", _("L'entretien de retour suit le début de l'échange."))
+        return cleaned
+
+
+class DerogationForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label=_("Motif de la dérogation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Comment le poste sera tenu pendant l'absence de l'agent."),
+    )
+
+
+class FonctionCritiqueForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = FonctionCritique
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class TutorDecisionForm(DsfrBaseForm):
+    decision = forms.ChoiceField(
+        label=_("Votre décision"),
+        choices=[("accepter", _("J'accepte d'accueillir l'agent")), ("refuser", _("Je refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motif (obligatoire en cas de refus)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuser" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Indiquez le motif du refus."))
+        return cleaned
+
+
+def default_return_date(end_date):
+    return end_date + datetime.timedelta(days=1)

@@ -1,0 +1,454 @@
+"""Immersion periods, Talent Exchange agreements, their logs, documents, reminders and signed links.
+
+Thin models: fields, constraints, querysets and one-line helpers. State changes live in `services/`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accompagnement.models import Organisation
+from immersions.enums import (
+    BilanOutcome,
+    Categorie,
+    Deroulement,
+    DocumentKind,
+    DocumentStatus,
+    EchangeStatus,
+    ImmersionKind,
+    ImmersionStatus,
+    LinkPurpose,
+    ReminderKind,
+)
+
+
+class AgentFields(models.Model):
+    """The agent is not necessarily a user: their identity lives on the row, optionally linked."""
+
+    agent_name = models.CharField(_("nom et prénom de l'agent"), max_length=200)
+    agent_email = models.EmailField(_("adresse électronique de l'agent"))
+    agent_grade = models.CharField(_("grade ou corps"), max_length=200)
+    agent_categorie = models.CharField(_("catégorie"), max_length=1, choices=Categorie.choices)
+
+    class Meta:
+        abstract = True
+
+
+class ImmersionQuerySet(models.QuerySet):
+    def with_relations(self):
+        return self.select_related("origin", "origin_service", "host", "host_service")
+
+
+class Immersion(AgentFields):
+    """A short placement of an agent in another service, ministry or body."""
+
+    origin = models.ForeignKey(
+        Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
+    )
+    origin_service = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service d'origine"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    manager_name = models.CharField(_("responsable hiérarchique"), max_length=200, blank=True)
+    manager_email = models.EmailField(_("adresse du responsable hiérarchique"), blank=True)
+    host = models.ForeignKey(
+        Organisation, verbose_name=_("organisation d'accueil"), on_delete=models.PROTECT, related_name="+"
+    )
+    host_service = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service d'accueil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tutor_name = models.CharField(_("tuteur ou tutrice à l'accueil"), max_length=200)
+    tutor_email = models.EmailField(_("adresse du tuteur ou de la tutrice"))
+    kind = models.CharField(_("type d'immersion"), max_length=32, choices=ImmersionKind.choices)
+    objectives = models.TextField(_("objectifs"))
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    confidential = models.BooleanField(
+        _("confidentielle"),
+        default=False,
+        help_text=_(
+            "Visible seulement des parties (agent, responsable, tuteur), de la tête de réseau d'origine "
+            "et de l'équipe DGAFP."
+        ),
+    )
+    status = models.CharField(
+        _("statut"), max_length=32, choices=ImmersionStatus.choices, default=ImmersionStatus.BROUILLON
+    )
+    status_changed_at = models.DateTimeField(_("statut modifié le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déclarée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = ImmersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("période d'immersion")
+        verbose_name_plural = _("périodes d'immersion")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="immersion_dates")
+        ]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self):
+        return f"{self.reference} — {self.agent_name}"
+
+    @property
+    def reference(self):
+        return f"IMM-{self.pk:05d}" if self.pk else "IMM-nouvelle"
+
+    @property
+    def duration_days(self):
+        return (self.end_date - self.start_date).days + 1
+
+
+class Bilan(models.Model):
+    """The assessment after an immersion."""
+
+    immersion = models.OneToOneField(Immersion, on_delete=models.CASCADE, related_name="bilan")
+    deroulement = models.CharField(_("l'immersion a eu lieu"), max_length=16, choices=Deroulement.choices)
+    learned = models.TextField(_("ce que l'agent a appris"))
+    host_feedback = models.TextField(_("retour de la structure d'accueil"), blank=True)
+    outcome = models.CharField(_("suite du projet"), max_length=32, choices=BilanOutcome.choices)
+    next_steps = models.TextField(_("prochaines étapes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilan d'immersion")
+        verbose_name_plural = _("bilans d'immersion")
+
+    def __str__(self):
+        return f"Bilan {self.immersion.reference}"
+
+
+class TransitionLog(models.Model):
+    """One status change: who, when, from, to, why. The detail pages' timeline reads it."""
+
+    from_status = models.CharField(_("de"), max_length=32, blank=True)
+    to_status = models.CharField(_("vers"), max_length=32)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("acteur"), max_length=255)
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class ImmersionTransition(TransitionLog):
+    immersion = models.ForeignKey(Immersion, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("étape d'immersion")
+        verbose_name_plural = _("étapes d'immersion")
+
+    def __str__(self):
+        return f"{self.immersion_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        return ImmersionStatus(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self):
+        return ImmersionStatus(self.to_status).label
+
+
+class FonctionCritique(models.Model):
+    """A post of a service that cannot be left vacant (the service's inventory)."""
+
+    service = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        related_name="fonctions_critiques",
+    )
+    title = models.CharField(_("intitulé"), max_length=255)
+    description = models.TextField(_("pourquoi elle est critique"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("fonction critique")
+        verbose_name_plural = _("fonctions critiques")
+        ordering = ["service__name", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "title"], name="fonction_critique_unique_per_service")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.service.short_name})"
+
+
+class EchangeQuerySet(models.QuerySet):
+    def with_relations(self):
+        return self.select_related("origin", "origin_service", "host", "host_service", "fonction_critique")
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class EchangeTalent(AgentFields):
+    """A Talent Exchange agreement: an agent works for a while at a host organisation."""
+
+    origin = models.ForeignKey(
+        Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
+    )
+    origin_service = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service d'origine"),
+        on_delete=models.PROTECT,
+        related_name="echanges_depart",
+        help_text=_("Le service dont le cliquet (départs simultanés) s'applique."),
+    )
+    host = models.ForeignKey(
+        Organisation, verbose_name=_("organisation d'accueil"), on_delete=models.PROTECT, related_name="+"
+    )
+    host_service = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service d'accueil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    mission = models.TextField(_("mission"))
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    fonction_critique = models.ForeignKey(
+        FonctionCritique,
+        verbose_name=_("fonction critique occupée"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="echanges",
+        help_text=_("Si l'agent occupe une fonction critique, son départ exige une dérogation de l'origine."),
+    )
+    # Financial clauses: salary and social rights stay with the origin (fixed by the scheme).
+    host_pays_travel = models.BooleanField(_("frais de déplacement à la charge de l'accueil"), default=True)
+    host_pays_equipment = models.BooleanField(_("équipement à la charge de l'accueil"), default=True)
+    host_pays_training = models.BooleanField(_("formations à la charge de l'accueil"), default=True)
+    running_costs_details = models.TextField(_("précisions sur les frais de fonctionnement"), blank=True)
+    reinvoicing_amount = models.DecimalField(
+        _("montant refacturé à l'accueil (euros)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    # The return, prepared from the start.
+    planned_return_date = models.DateField(_("date de retour prévue"))
+    return_interview_date = models.DateField(_("date de l'entretien de retour"), null=True, blank=True)
+    return_position = models.CharField(_("poste au retour"), max_length=255, blank=True)
+    # The three parties' agreement.
+    agent_agreed_at = models.DateTimeField(_("accord de l'agent le"), null=True, blank=True)
+    agent_agreed_label = models.CharField(_("accord de l'agent par"), max_length=255, blank=True)
+    origin_agreed_at = models.DateTimeField(_("accord de l'origine le"), null=True, blank=True)
+    origin_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    host_agreed_at = models.DateTimeField(_("accord de l'accueil le"), null=True, blank=True)
+    host_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("convention renouvelée"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
+    status = models.CharField(
+        _("statut"), max_length=32, choices=EchangeStatus.choices, default=EchangeStatus.BROUILLON
+    )
+    status_changed_at = models.DateTimeField(_("statut modifié le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = EchangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("convention d'échange de talents")
+        verbose_name_plural = _("conventions d'échange de talents")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="echange_dates"),
+            models.CheckConstraint(
+                condition=Q(reinvoicing_amount__isnull=True) | Q(reinvoicing_amount__gte=0),
+                name="echange_reinvoicing_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["origin_service", "status", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.reference} — {self.agent_name}"
+
+    @property
+    def reference(self):
+        return f"ECH-{self.pk:05d}" if self.pk else "ECH-nouvelle"
+
+    @property
+    def duration_days(self):
+        return (self.end_date - self.start_date).days + 1
+
+
+class Derogation(models.Model):
+    """The origin's derogation letting an agent holding a critical function leave."""
+
+    echange = models.OneToOneField(EchangeTalent, on_delete=models.CASCADE, related_name="derogation")
+    fonction = models.ForeignKey(
+        FonctionCritique, on_delete=models.PROTECT, related_name="derogations", verbose_name=_("fonction")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accordée par"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("accordée le"), auto_now_add=True)
+    reason = models.TextField(_("motif"))
+
+    class Meta:
+        verbose_name = _("dérogation")
+        verbose_name_plural = _("dérogations")
+
+    def __str__(self):
+        return f"Dérogation {self.echange.reference}"
+
+
+class EchangeTransition(TransitionLog):
+    echange = models.ForeignKey(EchangeTalent, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("étape de convention")
+        verbose_name_plural = _("étapes de convention")
+
+    def __str__(self):
+        return f"{self.echange_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        return EchangeStatus(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self):
+        return EchangeStatus(self.to_status).label
+
+
+def document_path(instance, filename):
+    return f"immersions/documents/{instance.kind}/{filename}"
+
+
+class Document(models.Model):
+    """One rendered PDF (agreement or immersion summary); downloaded through a permission-checked view."""
+
+    kind = models.CharField(_("type"), max_length=16, choices=DocumentKind.choices)
+    immersion = models.ForeignKey(
+        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    echange = models.ForeignKey(
+        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    status = models.CharField(
+        _("état"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.EN_ATTENTE
+    )
+    file = models.FileField(_("fichier"), upload_to=document_path, blank=True)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(immersion__isnull=False) & Q(echange__isnull=True))
+                | (Q(immersion__isnull=True) & Q(echange__isnull=False)),
+                name="document_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Reminder(models.Model):
+    """A reminder sent once for one event: the unique constraints make a second sending impossible."""
+
+    kind = models.CharField(_("type"), max_length=32, choices=ReminderKind.choices)
+    immersion = models.ForeignKey(
+        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    echange = models.ForeignKey(
+        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    recipients = models.TextField(_("destinataires"), blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["immersion", "kind"],
+                condition=Q(immersion__isnull=False),
+                name="reminder_once_per_immersion_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["echange", "kind"],
+                condition=Q(echange__isnull=False),
+                name="reminder_once_per_echange_kind",
+            ),
+            models.CheckConstraint(
+                condition=(Q(immersion__isnull=False) & Q(echange__isnull=True))
+                | (Q(immersion__isnull=True) & Q(echange__isnull=False)),
+                name="reminder_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.sent_at:%d/%m/%Y})"
+
+
+class UsedLink(models.Model):
+    """A signed link already used: a second use is refused."""
+
+    nonce = models.CharField(_("jeton"), max_length=64, unique=True)
+    purpose = models.CharField(_("usage"), max_length=32, choices=LinkPurpose.choices)
+    object_id = models.PositiveBigIntegerField(_("objet"))
+    used_at = models.DateTimeField(_("utilisé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien utilisé")
+        verbose_name_plural = _("liens utilisés")
+
+    def __str__(self):
+        return f"{self.purpose} {self.object_id}"

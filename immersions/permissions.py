@@ -1,0 +1,248 @@
+"""Who sees and who does what, for immersions and Talent Exchange agreements.
+
+A lead (tête de réseau or representative) acts for the whole organisation tree of their adhesion's root
+(a ministry's SG lead covers the ministry's directions). A lead sees an immersion where their scope is the
+origin or the host, a confidential one only on the origin side. Anyone sees what names them (agent,
+manager, tutor). DGAFP staff see everything and own the calendar steps.
+"""
+
+from django.db.models import Q
+
+from accompagnement.models import Adhesion, Organisation
+from immersions.enums import (
+    ECHANGE_STEPS,
+    IMMERSION_STEPS,
+    EchangeStatus,
+    ImmersionStatus,
+    Party,
+    Side,
+)
+from immersions.models import EchangeTalent, Immersion
+
+_SCOPE_CACHE = "_immersions_scope"
+
+
+def lead_scope(user):
+    """The ids of every organisation the user leads for (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _SCOPE_CACHE, None)
+    if cached is not None:
+        return cached
+    roots = set()
+    rows = (
+        Adhesion.objects.actives()
+        .leads()
+        .filter(user=user)
+        .values_list("organisation_id", "organisation__parent_id", "organisation__parent__parent_id")
+    )
+    for own, parent, grandparent in rows:
+        roots.add(grandparent or parent or own)
+    scope = frozenset()
+    if roots:
+        scope = frozenset(
+            Organisation.objects.filter(
+                Q(id__in=roots) | Q(parent_id__in=roots) | Q(parent__parent_id__in=roots)
+            ).values_list("id", flat=True)
+        )
+    setattr(user, _SCOPE_CACHE, scope)
+    return scope
+
+
+def is_lead(user):
+    return bool(lead_scope(user))
+
+
+def _email(user):
+    return (user.email or "").lower()
+
+
+# --- Immersions -----------------------------------------------------------------------------------
+
+
+def immersion_visible_to(user, queryset=None):
+    queryset = Immersion.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    scope = lead_scope(user)
+    email = _email(user)
+    condition = Q(agent_email__iexact=email) | Q(manager_email__iexact=email) | Q(tutor_email__iexact=email)
+    if scope:
+        condition |= Q(origin_id__in=scope) | Q(origin_service_id__in=scope)
+        condition |= Q(confidential=False) & (Q(host_id__in=scope) | Q(host_service_id__in=scope))
+    return queryset.filter(condition)
+
+
+def immersion_sides(user, immersion):
+    """The sides the user may act for on this immersion."""
+    sides = set()
+    if not user.is_authenticated:
+        return sides
+    if user.is_staff:
+        sides.add(Side.STAFF)
+    scope = lead_scope(user)
+    email = _email(user)
+    if (
+        immersion.origin_id in scope
+        or immersion.origin_service_id in scope
+        or (email and email == immersion.manager_email.lower())
+    ):
+        sides.add(Side.ORIGINE)
+    host_lead = immersion.host_id in scope or immersion.host_service_id in scope
+    if (host_lead and not immersion.confidential) or email == immersion.tutor_email.lower():
+        sides.add(Side.ACCUEIL)
+    return sides
+
+
+def can_transition_immersion(user, immersion, to):
+    owners = IMMERSION_STEPS.get((immersion.status, to))
+    return bool(owners and owners & immersion_sides(user, immersion))
+
+
+def immersion_actions(user, immersion):
+    """The statuses the user may move this immersion to (the bilan has its own form)."""
+    sides = immersion_sides(user, immersion)
+    return [
+        to
+        for (source, to), owners in IMMERSION_STEPS.items()
+        if source == immersion.status and to != ImmersionStatus.BILAN_FAIT and owners & sides
+    ]
+
+
+def can_declare_immersion(user):
+    return user.is_authenticated and (user.is_staff or is_lead(user))
+
+
+def can_edit_immersion(user, immersion):
+    return immersion.status == ImmersionStatus.BROUILLON and Side.ORIGINE in immersion_sides(user, immersion)
+
+
+def can_record_bilan(user, immersion):
+    return can_transition_immersion(user, immersion, ImmersionStatus.BILAN_FAIT)
+
+
+def is_immersion_party(user, immersion):
+    """Parties (either side, agent) and staff may download the immersion's documents."""
+    if not user.is_authenticated:
+        return False
+    return bool(immersion_sides(user, immersion)) or _email(user) == immersion.agent_email.lower()
+
+
+# --- Talent Exchange agreements ---------------------------------------------------------------------
+
+
+def echange_visible_to(user, queryset=None):
+    queryset = EchangeTalent.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    scope = lead_scope(user)
+    condition = Q(agent_email__iexact=_email(user))
+    if scope:
+        condition |= (
+            Q(origin_id__in=scope)
+            | Q(origin_service_id__in=scope)
+            | Q(host_id__in=scope)
+            | Q(host_service_id__in=scope)
+        )
+    return queryset.filter(condition)
+
+
+def echange_sides(user, echange):
+    sides = set()
+    if not user.is_authenticated:
+        return sides
+    if user.is_staff:
+        sides.add(Side.STAFF)
+    scope = lead_scope(user)
+    if echange.origin_id in scope or echange.origin_service_id in scope:
+        sides.add(Side.ORIGINE)
+    if echange.host_id in scope or echange.host_service_id in scope:
+        sides.add(Side.ACCUEIL)
+    if _email(user) == echange.agent_email.lower():
+        sides.add(Side.AGENT)
+    return sides
+
+
+def can_transition_echange(user, echange, to):
+    owners = ECHANGE_STEPS.get((echange.status, to))
+    return bool(owners and owners & echange_sides(user, echange))
+
+
+def echange_actions(user, echange):
+    """Statuses reachable through the plain transition form (return and signature have their own)."""
+    sides = echange_sides(user, echange)
+    special = {EchangeStatus.RETOUR_PREPARE, EchangeStatus.SIGNEE}
+    return [
+        to
+        for (source, to), owners in ECHANGE_STEPS.items()
+        if source == echange.status and to not in special and owners & sides
+    ]
+
+
+def echange_parties_to_agree(user, echange):
+    """The parties whose agreement the user may record now (status validée par l'accueil)."""
+    if echange.status != EchangeStatus.VALIDEE_ACCUEIL:
+        return []
+    sides = echange_sides(user, echange)
+    parties = []
+    if Side.AGENT in sides and not echange.agent_agreed_at:
+        parties.append(Party.AGENT)
+    if Side.ORIGINE in sides and not echange.origin_agreed_at:
+        parties.append(Party.ORIGINE)
+    if Side.ACCUEIL in sides and not echange.host_agreed_at:
+        parties.append(Party.ACCUEIL)
+    return parties
+
+
+def can_edit_echange(user, echange):
+    return echange.status == EchangeStatus.BROUILLON and Side.ORIGINE in echange_sides(user, echange)
+
+
+def can_prepare_return(user, echange):
+    return echange.status in (
+        EchangeStatus.SIGNEE,
+        EchangeStatus.EN_COURS,
+        EchangeStatus.RETOUR_PREPARE,
+    ) and (Side.ORIGINE in echange_sides(user, echange))
+
+
+def can_grant_derogation(user, echange):
+    return (
+        echange.fonction_critique_id is not None
+        and echange.status in (EchangeStatus.BROUILLON, EchangeStatus.SOUMISE)
+        and Side.ORIGINE in echange_sides(user, echange)
+    )
+
+
+def can_renew_echange(user, echange):
+    return echange.status in (
+        EchangeStatus.EN_COURS,
+        EchangeStatus.RETOUR_PREPARE,
+        EchangeStatus.TERMINEE,
+    ) and (Side.ORIGINE in echange_sides(user, echange))
+
+
+def is_echange_party(user, echange):
+    return bool(echange_sides(user, echange))
+
+
+# --- Services (cap, critical functions) and indicators ---------------------------------------------
+
+
+def service_visible_to(user, queryset=None):
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    if user.is_staff:
+        return queryset
+    return queryset.filter(id__in=lead_scope(user))
+
+
+def can_manage_service(user, service):
+    return user.is_staff or service.pk in lead_scope(user)
+
+
+def can_view_indicators(user):
+    return user.is_authenticated and (user.is_staff or is_lead(user))

@@ -1,0 +1,84 @@
+"""Generated PDFs: the agreement and the immersion summary, rendered by the worker.
+
+A request creates a Document row ("en attente"); after commit the worker renders it through
+`fabrique.pdf.render_pdf_document` (the restricted fetcher) and stores the file with its size, pages and
+SHA-256 on the row. Downloads go through a permission-checked view.
+"""
+
+import hashlib
+import logging
+
+from celery import current_app
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fabrique.pdf import render_pdf_document
+from immersions.enums import DocumentKind, DocumentStatus
+from immersions.models import Document, EchangeTalent, Immersion
+
+logger = logging.getLogger(__name__)
+
+RENDER_TASK = "immersions.render_document"
+
+TEMPLATES = {
+    DocumentKind.CONVENTION: "immersions/pdf/convention.html",
+    DocumentKind.SYNTHESE: "immersions/pdf/synthese.html",
+}
+
+
+def request_document(kind, *, immersion=None, echange=None, by):
+    """Create the document's row and have the worker render it once the transaction commits."""
+    document = Document.objects.create(kind=kind, immersion=immersion, echange=echange, requested_by=by)
+    # Looked up by name: the tasks module imports this one, never the other way round.
+    transaction.on_commit(lambda: current_app.tasks[RENDER_TASK].delay(document_id=document.pk))
+    return document
+
+
+def document_context(document):
+    """Everything the template needs, fetched in a fixed number of queries."""
+    if document.kind == DocumentKind.CONVENTION:
+        echange = (
+            EchangeTalent.objects.with_relations()
+            .select_related("origin_agreed_by", "host_agreed_by", "previous", "derogation__granted_by")
+            .get(pk=document.echange_id)
+        )
+        return {
+            "title": _("Convention d'échange de talents %(ref)s") % {"ref": echange.reference},
+            "echange": echange,
+            "derogation": getattr(echange, "derogation", None),
+            "generated_at": timezone.now(),
+        }
+    immersion = Immersion.objects.with_relations().select_related("bilan").get(pk=document.immersion_id)
+    return {
+        "title": _("Synthèse de l'immersion %(ref)s") % {"ref": immersion.reference},
+        "immersion": immersion,
+        "bilan": getattr(immersion, "bilan", None),
+        "transitions": list(immersion.transitions.all()),
+        "generated_at": timezone.now(),
+    }
+
+
+def render_document(document):
+    """Render and store the PDF; a failure is recorded on the row with its reason."""
+    try:
+        rendered = render_pdf_document(TEMPLATES[document.kind], document_context(document))
+    except Exception as exc:
+        logger.exception("immersions: document %s failed", document.pk)
+        document.status = DocumentStatus.ECHEC
+        document.error = str(exc)[:2000]
+        document.save(update_fields=["status", "error"])
+        raise
+    owner = document.echange_id or document.immersion_id
+    document.file.save(
+        f"{document.kind}-{owner}-{document.pk}.pdf", ContentFile(rendered.content), save=False
+    )
+    document.sha256 = hashlib.sha256(rendered.content).hexdigest()
+    document.size = len(rendered.content)
+    document.pages = rendered.page_count
+    document.status = DocumentStatus.PRET
+    document.rendered_at = timezone.now()
+    document.error = ""
+    document.save(update_fields=["file", "sha256", "size", "pages", "status", "rendered_at", "error"])
+    return document

@@ -1,0 +1,381 @@
+"""The Talent Exchange workflow: transitions, the per-service cap, critical functions, the three
+parties' agreement, the return, renewals and the calendar."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accompagnement.models import Organisation
+from fabrique.emails import send_templated_email
+from immersions.enums import (
+    ECHANGE_AWAY_STATUSES,
+    ECHANGE_STEPS,
+    ECHANGE_TRANSITIONS,
+    REASON_REQUIRED,
+    DocumentKind,
+    EchangeStatus,
+    LinkPurpose,
+    Party,
+    Side,
+)
+from immersions.models import Derogation, EchangeTalent, EchangeTransition
+from immersions.permissions import echange_sides
+from immersions.services.common import (
+    CapReachedError,
+    LinkError,
+    TransitionError,
+    actor_label,
+    consume_link,
+    lead_emails,
+    make_link,
+    notify,
+    read_link,
+)
+from immersions.services.documents import request_document
+
+S = EchangeStatus
+
+
+def create_echange(echange, *, by, reason=""):
+    echange.created_by = by
+    echange.status = S.BROUILLON
+    with transaction.atomic():
+        echange.save()
+        EchangeTransition.objects.create(
+            echange=echange,
+            from_status="",
+            to_status=S.BROUILLON,
+            by=by,
+            actor_label=actor_label(by),
+            reason=reason or _("Convention préparée."),
+        )
+    return echange
+
+
+def _apply(echange, to, *, by, label, reason):
+    source = echange.status
+    echange.status = to
+    echange.status_changed_at = timezone.now()
+    echange.save(update_fields=["status", "status_changed_at"])
+    EchangeTransition.objects.create(
+        echange=echange, from_status=source, to_status=to, by=by, actor_label=label, reason=reason
+    )
+    transaction.on_commit(lambda: _after_transition(echange.pk, to))
+
+
+def _check_step(echange, to, sides, reason, expected):
+    source = expected or echange.status
+    if to not in ECHANGE_TRANSITIONS.get(source, ()):
+        raise TransitionError(
+            _("Cette étape n'est pas possible depuis le statut « %(status)s ».")
+            % {"status": S(echange.status).label}
+        )
+    if not ECHANGE_STEPS[(source, to)] & sides:
+        raise PermissionDenied(_("Cette étape appartient à une autre partie."))
+    if echange.status == to:
+        return False
+    if echange.status != source:
+        raise TransitionError(
+            _("La convention a changé de statut entre-temps (« %(status)s ») : rechargez la page.")
+            % {"status": S(echange.status).label}
+        )
+    if to in REASON_REQUIRED and not reason.strip():
+        raise TransitionError(_("Indiquez le motif du refus ou de l'annulation."))
+    return True
+
+
+def away_count(service, start, end, *, exclude=None):
+    """Agents of `service` away (validated by the origin, not ended) at some point of [start, end]."""
+    queryset = EchangeTalent.objects.filter(
+        origin_service=service, status__in=ECHANGE_AWAY_STATUSES
+    ).overlapping(start, end)
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    return queryset.count()
+
+
+def _check_departure(echange, service):
+    """The origin's validation: the critical function needs a derogation; the cap must not be reached."""
+    if echange.fonction_critique_id and not Derogation.objects.filter(echange=echange).exists():
+        raise TransitionError(
+            _(
+                "L'agent occupe une fonction critique : la structure d'origine doit enregistrer une "
+                "dérogation avant de valider son départ."
+            )
+        )
+    if service.cliquet is None:
+        return
+    away = away_count(service, echange.start_date, echange.end_date, exclude=echange.pk)
+    if away >= service.cliquet:
+        raise CapReachedError(
+            _(
+                "Validation refusée, plafond atteint pour %(service)s : cliquet de %(cap)s départ(s) "
+                "simultané(s), %(away)s agent(s) déjà absent(s) entre le %(start)s et le %(end)s."
+            )
+            % {
+                "service": service,
+                "cap": service.cliquet,
+                "away": away,
+                "start": formats.date_format(echange.start_date, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(echange.end_date, "SHORT_DATE_FORMAT"),
+            }
+        )
+
+
+def transition_echange(echange, to, *, by, reason="", expected=None):
+    """Move `echange` to `to` on behalf of `by`; returns False if the step was already made.
+
+    The origin's validation consumes the service's cap: it locks the service's Organisation row first
+    (select_for_update), then the agreement, then counts the agents away over the period. Concurrent
+    validations of the same service queue on that lock, so the cap is never exceeded.
+    """
+    if to in (S.SIGNEE, S.RETOUR_PREPARE):
+        raise TransitionError(_("Cette étape se fait avec son propre formulaire."))
+    with transaction.atomic():
+        service = None
+        if to == S.VALIDEE_ORIGINE:
+            service = Organisation.objects.select_for_update().get(pk=echange.origin_service_id)
+        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
+        if not _check_step(locked, to, echange_sides(by, locked), reason, expected):
+            return False
+        if service is not None:
+            _check_departure(locked, service)
+        _apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
+    echange.refresh_from_db()
+    return True
+
+
+def grant_derogation(echange, *, by, reason):
+    """The origin records the derogation letting an agent holding a critical function leave."""
+    with transaction.atomic():
+        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
+        if Side.ORIGINE not in echange_sides(by, locked):
+            raise PermissionDenied(_("Seule la structure d'origine accorde une dérogation."))
+        if locked.fonction_critique_id is None:
+            raise TransitionError(_("L'agent n'occupe pas de fonction critique."))
+        if locked.status not in (S.BROUILLON, S.SOUMISE):
+            raise TransitionError(_("La dérogation se donne avant la validation de l'origine."))
+        _derogation, created = Derogation.objects.get_or_create(
+            echange=locked,
+            defaults={"fonction_id": locked.fonction_critique_id, "granted_by": by, "reason": reason.strip()},
+        )
+    return created
+
+
+# --- The three parties' agreement --------------------------------------------------------------------
+
+_AGREEMENT_FIELDS = {
+    Party.AGENT: "agent_agreed_at",
+    Party.ORIGINE: "origin_agreed_at",
+    Party.ACCUEIL: "host_agreed_at",
+}
+_PARTY_SIDE = {Party.AGENT: Side.AGENT, Party.ORIGINE: Side.ORIGINE, Party.ACCUEIL: Side.ACCUEIL}
+
+
+def _record(locked, party, *, by, label):
+    if locked.status != S.VALIDEE_ACCUEIL:
+        raise TransitionError(_("Les accords se recueillent une fois la convention validée par l'accueil."))
+    if getattr(locked, _AGREEMENT_FIELDS[party]):
+        return False
+    now = timezone.now()
+    fields = [_AGREEMENT_FIELDS[party]]
+    setattr(locked, _AGREEMENT_FIELDS[party], now)
+    if party == Party.AGENT:
+        locked.agent_agreed_label = label
+        fields.append("agent_agreed_label")
+    elif party == Party.ORIGINE:
+        locked.origin_agreed_by = by
+        fields.append("origin_agreed_by")
+    else:
+        locked.host_agreed_by = by
+        fields.append("host_agreed_by")
+    locked.save(update_fields=fields)
+    if locked.agent_agreed_at and locked.origin_agreed_at and locked.host_agreed_at:
+        _apply(
+            locked,
+            S.SIGNEE,
+            by=None,
+            label=_("Automatique (trois accords recueillis)"),
+            reason=_("Accords de l'agent, de l'origine et de l'accueil enregistrés."),
+        )
+    return True
+
+
+def record_agreement(echange, party, *, by):
+    """Record `party`'s agreement given by `by`; signed once all three are recorded."""
+    with transaction.atomic():
+        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
+        if _PARTY_SIDE[party] not in echange_sides(by, locked):
+            raise PermissionDenied(_("Vous ne pouvez pas donner l'accord de cette partie."))
+        changed = _record(locked, party, by=by, label=actor_label(by))
+    echange.refresh_from_db()
+    return changed
+
+
+def agent_link(echange):
+    return make_link(LinkPurpose.AGENT_ACCORD, echange.pk)
+
+
+def echange_for_link(token):
+    object_id, _nonce = read_link(LinkPurpose.AGENT_ACCORD, token)
+    echange = EchangeTalent.objects.with_relations().filter(pk=object_id).first()
+    if echange is None or echange.status != S.VALIDEE_ACCUEIL or echange.agent_agreed_at:
+        raise LinkError(_("Cette convention n'attend plus votre accord. Aucune action n'a été faite."))
+    return echange
+
+
+def agent_agrees_by_link(token):
+    object_id, nonce = read_link(LinkPurpose.AGENT_ACCORD, token)
+    with transaction.atomic():
+        locked = EchangeTalent.objects.select_for_update().filter(pk=object_id).first()
+        if locked is None or locked.status != S.VALIDEE_ACCUEIL or locked.agent_agreed_at:
+            raise LinkError(_("Cette convention n'attend plus votre accord. Aucune action n'a été faite."))
+        consume_link(LinkPurpose.AGENT_ACCORD, nonce, locked.pk)
+        _record(
+            locked,
+            Party.AGENT,
+            by=None,
+            label=_("%(name)s (par lien sécurisé)") % {"name": locked.agent_name},
+        )
+    return locked
+
+
+# --- The return, renewals --------------------------------------------------------------------------
+
+
+def prepare_return(echange, *, by, planned_return_date, return_interview_date, return_position):
+    """The origin records the return; a running agreement with a complete return becomes "retour préparé"."""
+    with transaction.atomic():
+        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
+        if Side.ORIGINE not in echange_sides(by, locked):
+            raise PermissionDenied(_("Le retour est préparé par la structure d'origine."))
+        if locked.status not in (S.SIGNEE, S.EN_COURS, S.RETOUR_PREPARE):
+            raise TransitionError(_("Le retour se prépare une fois la convention signée."))
+        locked.planned_return_date = planned_return_date
+        locked.return_interview_date = return_interview_date
+        locked.return_position = return_position
+        locked.save(update_fields=["planned_return_date", "return_interview_date", "return_position"])
+        if locked.status == S.EN_COURS and return_interview_date and return_position:
+            _apply(locked, S.RETOUR_PREPARE, by=by, label=actor_label(by), reason=_("Retour préparé."))
+    echange.refresh_from_db()
+    return echange
+
+
+_RENEWED_FIELDS = [
+    "agent_name",
+    "agent_email",
+    "agent_grade",
+    "agent_categorie",
+    "origin_id",
+    "origin_service_id",
+    "host_id",
+    "host_service_id",
+    "mission",
+    "fonction_critique_id",
+    "host_pays_travel",
+    "host_pays_equipment",
+    "host_pays_training",
+    "running_costs_details",
+    "reinvoicing_amount",
+]
+
+
+def renew_echange(echange, *, by):
+    """A renewal is a new draft agreement linked to the previous one, starting the day after it ends."""
+    if Side.ORIGINE not in echange_sides(by, echange):
+        raise PermissionDenied(_("Le renouvellement est demandé par la structure d'origine."))
+    if echange.status not in (S.EN_COURS, S.RETOUR_PREPARE, S.TERMINEE):
+        raise TransitionError(_("Seule une convention en cours ou terminée peut être renouvelée."))
+    start = echange.end_date + datetime.timedelta(days=1)
+    end = start + (echange.end_date - echange.start_date)
+    renewal = EchangeTalent(
+        **{name: getattr(echange, name) for name in _RENEWED_FIELDS},
+        start_date=start,
+        end_date=end,
+        planned_return_date=end + datetime.timedelta(days=1),
+        previous=echange,
+    )
+    return create_echange(renewal, by=by, reason=_("Renouvellement de %(ref)s.") % {"ref": echange.reference})
+
+
+# --- The calendar -------------------------------------------------------------------------------------
+
+
+def advance_statuses(today=None):
+    """Signed agreements start on their start date; prepared returns end after the end date."""
+    today = today or timezone.localdate()
+    moved = 0
+    steps = [
+        (S.SIGNEE, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
+        (S.RETOUR_PREPARE, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée, retour préparé.")),
+    ]
+    for source, to, condition, reason in steps:
+        for pk in EchangeTalent.objects.filter(status=source, **condition).values_list("pk", flat=True):
+            with transaction.atomic():
+                locked = EchangeTalent.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if locked is None or locked.status != source:
+                    continue
+                _apply(locked, to, by=None, label=_("Automatique (calendrier)"), reason=reason)
+                moved += 1
+    return moved
+
+
+# --- Side effects ---------------------------------------------------------------------------------
+
+
+def _after_transition(echange_id, to):
+    echange = EchangeTalent.objects.filter(pk=echange_id).first()
+    if echange is None:
+        return
+    url = reverse("immersions:echange_detail", args=[echange.pk])
+    subject = _("Convention %(ref)s : %(status)s") % {"ref": echange.reference, "status": S(to).label}
+    if to == S.SOUMISE:
+        notify(
+            lead_emails(echange.origin_id),
+            subject=subject,
+            message=_("Une convention d'échange de talents attend la validation de l'origine."),
+            url=url,
+            obj=echange,
+        )
+    elif to == S.VALIDEE_ORIGINE:
+        notify(
+            lead_emails(echange.host_id),
+            subject=subject,
+            message=_("Une convention d'échange de talents attend la validation de l'accueil."),
+            url=url,
+            obj=echange,
+        )
+    elif to == S.VALIDEE_ACCUEIL:
+        notify(
+            lead_emails(echange.origin_id, echange.host_id),
+            subject=subject,
+            message=_("La convention attend l'accord de chaque partie (agent, origine, accueil)."),
+            url=url,
+            obj=echange,
+        )
+        send_templated_email(
+            "immersions/emails/lien_agent",
+            [echange.agent_email],
+            {"echange": echange, "link": agent_link(echange)},
+        )
+    elif to == S.SIGNEE:
+        request_document(DocumentKind.CONVENTION, echange=echange, by=None)
+        notify(
+            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
+            subject=subject,
+            message=_("La convention est signée par les trois parties ; son PDF est en préparation."),
+            url=url,
+            obj=echange,
+        )
+    elif to in (S.REFUSEE, S.ANNULEE):
+        notify(
+            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
+            subject=subject,
+            message=_("Le statut de la convention a changé : %(status)s.") % {"status": S(to).label},
+            url=url,
+            obj=echange,
+        )

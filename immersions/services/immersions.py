@@ -1,0 +1,220 @@
+"""The immersion workflow: declare, transition (one function, every step), bilan, tutor link, calendar."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fabrique.emails import send_templated_email
+from immersions.enums import (
+    IMMERSION_STEPS,
+    IMMERSION_TRANSITIONS,
+    REASON_REQUIRED,
+    ImmersionStatus,
+    LinkPurpose,
+)
+from immersions.models import Bilan, Immersion, ImmersionTransition
+from immersions.permissions import immersion_sides
+from immersions.services.common import (
+    LinkError,
+    TransitionError,
+    actor_label,
+    consume_link,
+    lead_emails,
+    make_link,
+    notify,
+    read_link,
+)
+
+S = ImmersionStatus
+
+
+def create_immersion(immersion, *, by):
+    """Save a new immersion declared by `by` (a draft) and log its creation."""
+    immersion.created_by = by
+    immersion.status = S.BROUILLON
+    with transaction.atomic():
+        immersion.save()
+        ImmersionTransition.objects.create(
+            immersion=immersion,
+            from_status="",
+            to_status=S.BROUILLON,
+            by=by,
+            actor_label=actor_label(by),
+            reason=_("Immersion déclarée."),
+        )
+    return immersion
+
+
+def _apply(immersion, to, *, by, label, reason):
+    """Write the new status and its log row; the caller holds the row's lock and made every check."""
+    source = immersion.status
+    immersion.status = to
+    immersion.status_changed_at = timezone.now()
+    immersion.save(update_fields=["status", "status_changed_at"])
+    ImmersionTransition.objects.create(
+        immersion=immersion, from_status=source, to_status=to, by=by, actor_label=label, reason=reason
+    )
+    transaction.on_commit(lambda: _after_transition(immersion.pk, source, to))
+
+
+def _check_step(immersion, to, sides, reason, expected):
+    """Raise if the step is not allowed; return False when it was already made (double click)."""
+    source = expected or immersion.status
+    if to not in IMMERSION_TRANSITIONS.get(source, ()):
+        raise TransitionError(
+            _("Cette étape n'est pas possible depuis le statut « %(status)s ».")
+            % {"status": S(immersion.status).label}
+        )
+    if not IMMERSION_STEPS[(source, to)] & sides:
+        raise PermissionDenied(_("Cette étape appartient à une autre partie."))
+    if immersion.status == to:
+        return False
+    if immersion.status != source:
+        raise TransitionError(
+            _("L'immersion a changé de statut entre-temps (« %(status)s ») : rechargez la page.")
+            % {"status": S(immersion.status).label}
+        )
+    if to in REASON_REQUIRED and not reason.strip():
+        raise TransitionError(_("Indiquez le motif du refus ou de l'annulation."))
+    return True
+
+
+def transition_immersion(immersion, to, *, by, reason="", expected=None):
+    """Move `immersion` to `to` on behalf of `by`; returns False if that step was already made.
+
+    The row is locked; the step must be in the transitions map and owned by one of `by`'s sides
+    (otherwise PermissionDenied, nothing changes). `expected` is the status the user saw: a second click
+    on the same step finds the step already made and records nothing.
+    """
+    if to == S.BILAN_FAIT:
+        raise TransitionError(_("Le bilan s'enregistre avec son formulaire."))
+    with transaction.atomic():
+        locked = Immersion.objects.select_for_update().get(pk=immersion.pk)
+        if not _check_step(locked, to, immersion_sides(by, locked), reason, expected):
+            return False
+        _apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
+    immersion.refresh_from_db()
+    return True
+
+
+def record_bilan(immersion, *, by, data):
+    """Record the assessment of a finished immersion (origin or host side) and close it."""
+    with transaction.atomic():
+        locked = Immersion.objects.select_for_update().get(pk=immersion.pk)
+        if not _check_step(locked, S.BILAN_FAIT, immersion_sides(by, locked), "", S.TERMINEE):
+            return False
+        Bilan.objects.create(immersion=locked, recorded_by=by, **data)
+        _apply(locked, S.BILAN_FAIT, by=by, label=actor_label(by), reason=_("Bilan enregistré."))
+    immersion.refresh_from_db()
+    return True
+
+
+# --- The tutor's signed link --------------------------------------------------------------------------
+
+
+def tutor_link(immersion):
+    return make_link(LinkPurpose.TUTEUR_ACCUEIL, immersion.pk)
+
+
+def immersion_for_link(token):
+    """The immersion a tutor's link is for, if the link is valid, unused and its step still waiting."""
+    object_id, _nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
+    immersion = Immersion.objects.with_relations().filter(pk=object_id).first()
+    if immersion is None or immersion.status != S.ACCEPTEE_ORIGINE:
+        raise LinkError(
+            _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
+        )
+    return immersion
+
+
+def tutor_decide(token, *, accept, reason=""):
+    """The host tutor accepts or refuses through their link; the link then stops working."""
+    object_id, nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
+    to = S.ACCEPTEE_ACCUEIL if accept else S.REFUSEE
+    with transaction.atomic():
+        locked = Immersion.objects.select_for_update().filter(pk=object_id).first()
+        if locked is None or locked.status != S.ACCEPTEE_ORIGINE:
+            raise LinkError(
+                _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
+            )
+        if to in REASON_REQUIRED and not reason.strip():
+            raise TransitionError(_("Indiquez le motif du refus."))
+        consume_link(LinkPurpose.TUTEUR_ACCUEIL, nonce, locked.pk)
+        label = _("%(name)s (tuteur, par lien sécurisé)") % {"name": locked.tutor_name}
+        _apply(locked, to, by=None, label=label, reason=reason.strip())
+    return locked
+
+
+# --- The calendar -------------------------------------------------------------------------------------
+
+
+def advance_statuses(today=None):
+    """Start accepted immersions on their start date and end running ones after their end date."""
+    today = today or timezone.localdate()
+    moved = 0
+    steps = [
+        (S.ACCEPTEE_ACCUEIL, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
+        (S.EN_COURS, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée.")),
+    ]
+    for source, to, condition, reason in steps:
+        for pk in Immersion.objects.filter(status=source, **condition).values_list("pk", flat=True):
+            with transaction.atomic():
+                locked = Immersion.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if locked is None or locked.status != source:
+                    continue
+                _apply(locked, to, by=None, label=_("Automatique (calendrier)"), reason=reason)
+                moved += 1
+    return moved
+
+
+# --- Side effects ---------------------------------------------------------------------------------
+
+
+def _after_transition(immersion_id, source, to):
+    immersion = Immersion.objects.filter(pk=immersion_id).first()
+    if immersion is None:
+        return
+    url = reverse("immersions:immersion_detail", args=[immersion.pk])
+    subject = _("Immersion %(ref)s : %(status)s") % {"ref": immersion.reference, "status": S(to).label}
+    if to == S.SOUMISE:
+        notify(
+            [*lead_emails(immersion.origin_id), immersion.manager_email],
+            subject=subject,
+            message=_("Une demande d'immersion attend la décision de la structure d'origine."),
+            url=url,
+            obj=immersion,
+        )
+    elif to == S.ACCEPTEE_ORIGINE:
+        if not immersion.confidential:
+            notify(
+                lead_emails(immersion.host_id),
+                subject=subject,
+                message=_("Une demande d'immersion attend la décision de la structure d'accueil."),
+                url=url,
+                obj=immersion,
+            )
+        send_tutor_link(immersion)
+    elif to in (S.ACCEPTEE_ACCUEIL, S.REFUSEE, S.ANNULEE):
+        notify(
+            [*lead_emails(immersion.origin_id), immersion.manager_email, immersion.agent_email],
+            subject=subject,
+            message=_("Le statut de l'immersion a changé : %(status)s.") % {"status": S(to).label},
+            url=url,
+            obj=immersion,
+        )
+
+
+def send_tutor_link(immersion):
+    """Email the host tutor a single-use link to accept or refuse the immersion without an account."""
+    send_templated_email(
+        "immersions/emails/lien_tuteur",
+        [immersion.tutor_email],
+        {
+            "immersion": immersion,
+            "link": tutor_link(immersion),
+            "max_age_days": settings.IMMERSION_LINK_MAX_AGE_DAYS,
+        },
+    )

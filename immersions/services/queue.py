@@ -1,0 +1,121 @@
+""" "À traiter": the steps waiting for a given person, one queryset per kind of step (fixed queries)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from immersions.enums import EchangeStatus, ImmersionStatus
+from immersions.models import EchangeTalent, Immersion
+from immersions.permissions import echange_visible_to, immersion_visible_to, lead_scope
+
+
+@dataclass
+class Step:
+    label: str
+    objects: list
+    kind: str  # "immersion" or "echange"
+
+
+def _origin(scope, email):
+    return Q(origin_id__in=scope) | Q(origin_service_id__in=scope) | Q(manager_email__iexact=email)
+
+
+def _host(scope, email):
+    return (Q(confidential=False) & (Q(host_id__in=scope) | Q(host_service_id__in=scope))) | Q(
+        tutor_email__iexact=email
+    )
+
+
+def _e_origin(scope):
+    return Q(origin_id__in=scope) | Q(origin_service_id__in=scope)
+
+
+def _e_host(scope):
+    return Q(host_id__in=scope) | Q(host_service_id__in=scope)
+
+
+def waiting_steps(user):
+    """The steps waiting for `user`, as a list of Step (label, objects, kind), non-empty ones only."""
+    scope = lead_scope(user)
+    email = (user.email or "").lower()
+    today = timezone.localdate()
+    immersions = immersion_visible_to(user, Immersion.objects.with_relations()).order_by("start_date", "pk")
+    echanges = echange_visible_to(user, EchangeTalent.objects.with_relations()).order_by("start_date", "pk")
+    IS, ES = ImmersionStatus, EchangeStatus  # noqa: N806 - short local aliases of the enums
+    wanted = [
+        (
+            _("Immersions à soumettre"),
+            "immersion",
+            immersions.filter(_origin(scope, email), status=IS.BROUILLON),
+        ),
+        (
+            _("Immersions à accepter pour l'origine"),
+            "immersion",
+            immersions.filter(_origin(scope, email), status=IS.SOUMISE),
+        ),
+        (
+            _("Immersions à accepter pour l'accueil"),
+            "immersion",
+            immersions.filter(_host(scope, email), status=IS.ACCEPTEE_ORIGINE),
+        ),
+        (
+            _("Bilans d'immersion à faire"),
+            "immersion",
+            immersions.filter(_origin(scope, email) | _host(scope, email), status=IS.TERMINEE),
+        ),
+        (_("Conventions à soumettre"), "echange", echanges.filter(_e_origin(scope), status=ES.BROUILLON)),
+        (
+            _("Conventions à valider pour l'origine"),
+            "echange",
+            echanges.filter(_e_origin(scope), status=ES.SOUMISE),
+        ),
+        (
+            _("Conventions à valider pour l'accueil"),
+            "echange",
+            echanges.filter(_e_host(scope), status=ES.VALIDEE_ORIGINE),
+        ),
+        (
+            _("Conventions attendant votre accord"),
+            "echange",
+            echanges.filter(
+                (_e_origin(scope) & Q(origin_agreed_at__isnull=True))
+                | (_e_host(scope) & Q(host_agreed_at__isnull=True))
+                | (Q(agent_email__iexact=email) & Q(agent_agreed_at__isnull=True)),
+                status=ES.VALIDEE_ACCUEIL,
+            ),
+        ),
+        (
+            _("Retours à préparer"),
+            "echange",
+            echanges.filter(_e_origin(scope), status=ES.EN_COURS),
+        ),
+    ]
+    if user.is_staff:
+        wanted += [
+            (
+                _("Immersions à démarrer (date de début atteinte)"),
+                "immersion",
+                immersions.filter(status=IS.ACCEPTEE_ACCUEIL, start_date__lte=today),
+            ),
+            (
+                _("Immersions à clore (date de fin passée)"),
+                "immersion",
+                immersions.filter(status=IS.EN_COURS, end_date__lt=today),
+            ),
+            (
+                _("Conventions à démarrer (date de début atteinte)"),
+                "echange",
+                echanges.filter(status=ES.SIGNEE, start_date__lte=today),
+            ),
+        ]
+    elif not scope:
+        # A participant without a lead role only has what names them: their agreement as the agent.
+        wanted = [w for w in wanted if w[0] == _("Conventions attendant votre accord")]
+    steps = []
+    for label, kind, queryset in wanted:
+        objects = list(queryset)
+        if objects:
+            steps.append(Step(label=label, objects=objects, kind=kind))
+    return steps

@@ -1,0 +1,126 @@
+"""Reminders sent by Celery beat. Each one is recorded (unique per object and kind) before its email
+is queued, in the same transaction: a second run, or two workers at once, never send it twice."""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fabrique.emails import send_templated_email
+from immersions.enums import EchangeStatus, ImmersionStatus, ReminderKind
+from immersions.models import EchangeTalent, Immersion, Reminder
+from immersions.services.common import absolute_url, lead_emails, subtract_working_days
+from immersions.services.immersions import tutor_link
+
+
+def _send_once(kind, obj, recipients, context):
+    recipients = sorted({r.lower() for r in recipients if r})
+    owner = {"immersion": obj} if isinstance(obj, Immersion) else {"echange": obj}
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(kind=kind, recipients=", ".join(recipients), **owner)
+            if recipients:
+                send_templated_email(
+                    "immersions/emails/rappel",
+                    recipients,
+                    {"kind": ReminderKind(kind).label, "reference": obj.reference, **context},
+                )
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_due_reminders(today=None):
+    """Send today's reminders; returns how many were sent."""
+    today = today or timezone.localdate()
+    waiting_since = subtract_working_days(today, settings.IMMERSION_REMINDER_WORKING_DAYS)
+    sent = 0
+
+    immersions = Immersion.objects.with_relations()
+    for immersion in immersions.filter(
+        status=ImmersionStatus.SOUMISE, status_changed_at__date__lte=waiting_since
+    ).exclude(reminders__kind=ReminderKind.ATTENTE_ORIGINE):
+        sent += _send_once(
+            ReminderKind.ATTENTE_ORIGINE,
+            immersion,
+            [*lead_emails(immersion.origin_id), immersion.manager_email],
+            {
+                "message": _("Une demande d'immersion attend votre décision depuis cinq jours ouvrés."),
+                "url": absolute_url(reverse("immersions:immersion_detail", args=[immersion.pk])),
+            },
+        )
+    for immersion in immersions.filter(
+        status=ImmersionStatus.ACCEPTEE_ORIGINE, status_changed_at__date__lte=waiting_since
+    ).exclude(reminders__kind=ReminderKind.ATTENTE_ACCUEIL):
+        host_leads = [] if immersion.confidential else lead_emails(immersion.host_id)
+        sent += _send_once(
+            ReminderKind.ATTENTE_ACCUEIL,
+            immersion,
+            [*host_leads, immersion.tutor_email],
+            {
+                "message": _(
+                    "Une demande d'immersion attend la décision de l'accueil depuis cinq jours ouvrés. "
+                    "Le tuteur peut répondre sans compte avec ce lien à usage unique :"
+                ),
+                "url": tutor_link(immersion),
+            },
+        )
+    for immersion in immersions.filter(status=ImmersionStatus.TERMINEE).exclude(
+        reminders__kind=ReminderKind.BILAN_DU
+    ):
+        sent += _send_once(
+            ReminderKind.BILAN_DU,
+            immersion,
+            [*lead_emails(immersion.origin_id), immersion.manager_email, immersion.tutor_email],
+            {
+                "message": _("L'immersion est terminée : son bilan est à faire."),
+                "url": absolute_url(reverse("immersions:immersion_bilan", args=[immersion.pk])),
+            },
+        )
+
+    echanges = EchangeTalent.objects.with_relations()
+    for echange in echanges.filter(
+        status=EchangeStatus.SOUMISE, status_changed_at__date__lte=waiting_since
+    ).exclude(reminders__kind=ReminderKind.ATTENTE_ORIGINE):
+        sent += _send_once(
+            ReminderKind.ATTENTE_ORIGINE,
+            echange,
+            lead_emails(echange.origin_id),
+            {
+                "message": _("Une convention attend la validation de l'origine depuis cinq jours ouvrés."),
+                "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
+            },
+        )
+    for echange in echanges.filter(
+        status=EchangeStatus.VALIDEE_ORIGINE, status_changed_at__date__lte=waiting_since
+    ).exclude(reminders__kind=ReminderKind.ATTENTE_ACCUEIL):
+        sent += _send_once(
+            ReminderKind.ATTENTE_ACCUEIL,
+            echange,
+            lead_emails(echange.host_id),
+            {
+                "message": _("Une convention attend la validation de l'accueil depuis cinq jours ouvrés."),
+                "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
+            },
+        )
+    return_due = today + datetime.timedelta(days=settings.ECHANGE_RETURN_REMINDER_DAYS)
+    for echange in echanges.filter(
+        status__in=[EchangeStatus.SIGNEE, EchangeStatus.EN_COURS], end_date__lte=return_due
+    ).exclude(reminders__kind=ReminderKind.RETOUR_A_PREPARER):
+        sent += _send_once(
+            ReminderKind.RETOUR_A_PREPARER,
+            echange,
+            [*lead_emails(echange.origin_id), echange.agent_email],
+            {
+                "message": _(
+                    "La convention se termine le %(end)s : préparez le retour de l'agent (entretien, "
+                    "poste au retour)."
+                )
+                % {"end": echange.end_date.strftime("%d/%m/%Y")},
+                "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
+            },
+        )
+    return sent

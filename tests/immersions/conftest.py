@@ -1,0 +1,66 @@
+"""Two organisations with their leads, and helpers to reach a status through the services."""
+
+import pytest
+
+from immersions.enums import ImmersionStatus
+from immersions.services import immersions as immersion_services
+from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory, UserFactory
+from tests.immersions.factories import ImmersionFactory
+
+
+@pytest.fixture
+def origin(db):
+    return OrganisationFactory(ministere=True, name="Ministère d'origine", acronym="MO")
+
+
+@pytest.fixture
+def origin_service(origin):
+    return OrganisationFactory(parent=origin, name="Direction des ressources humaines", acronym="DRH")
+
+
+@pytest.fixture
+def host(db):
+    return OrganisationFactory(ministere=True, name="Ministère d'accueil", acronym="MA")
+
+
+@pytest.fixture
+def origin_lead(origin_service):
+    """A lead attached to a direction of the origin ministry: acts for the whole ministry."""
+    return AdhesionFactory(organisation=origin_service, user__email="lead.origine@exemple.gouv.fr").user
+
+
+@pytest.fixture
+def host_lead(host):
+    return AdhesionFactory(organisation=host, user__email="lead.accueil@exemple.gouv.fr").user
+
+
+@pytest.fixture
+def outsider_lead(db):
+    return AdhesionFactory(organisation=OrganisationFactory(ministere=True)).user
+
+
+@pytest.fixture
+def participant(db):
+    """Someone with an account and no lead role (an invited speaker, an agent)."""
+    return UserFactory(email="participant@exemple.gouv.fr")
+
+
+@pytest.fixture
+def immersion(origin, origin_service, host):
+    return ImmersionFactory(origin=origin, origin_service=origin_service, host=host)
+
+
+def walk(immersion, *steps):
+    """Move `immersion` along `steps`, each (status, user)."""
+    for status, user in steps:
+        immersion_services.transition_immersion(immersion, status, by=user)
+    return immersion
+
+
+@pytest.fixture
+def accepted_by_origin(immersion, origin_lead):
+    return walk(
+        immersion,
+        (ImmersionStatus.SOUMISE, origin_lead),
+        (ImmersionStatus.ACCEPTEE_ORIGINE, origin_lead),
+    )
