@@ -1,52 +1,200 @@
-from django.contrib import admin
+"""The DGAFP staff's admin: organisations, members (invite, deactivate, import, export), schemes, charter."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Subquery
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
-from accompagnement.models import Adhesion, Organisation, User
+from accompagnement import permissions, services
+from accompagnement.enums import Besoin, Public, Role
+from accompagnement.forms import LinksField
+from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
+from accompagnement.resources import MemberResource
 
 
-class AdhesionInline(admin.TabularInline):
+class StaffAdminMixin:
+    """DGAFP staff (is_staff) manage the network; deleting stays with Django's own permissions."""
+
+    def has_module_permission(self, request):
+        return permissions.is_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_staff(request.user)
+
+    def has_add_permission(self, request, *args):
+        return permissions.is_staff(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_staff(request.user)
+
+
+class AdhesionInline(StaffAdminMixin, admin.TabularInline):
     model = Adhesion
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "function", "active"]
 
 
+class AcceptationCharteInline(StaffAdminMixin, admin.TabularInline):
+    model = AcceptationCharte
+    extra = 0
+    fields = ["charte", "accepted_at"]
+    readonly_fields = ["charte", "accepted_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.actives())
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.TETE_DE_RESEAU)
+    function = forms.CharField(label=_("Fonction"), max_length=255, required=False)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.widget = AutocompleteSelect(Adhesion._meta.get_field("organisation"), admin_site)
+        field.widget.choices = field.choices
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Un compte existe déjà avec cette adresse."))
+        return email
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
     ordering = ["last_name", "first_name"]
-    list_display = ["email", "last_name", "first_name", "is_active", "is_staff", "last_login"]
+    list_display = [
+        "email",
+        "last_name",
+        "first_name",
+        "is_active",
+        "is_staff",
+        "invitation_pending",
+        "last_login",
+    ]
     list_filter = ["is_active", "is_staff", "adhesions__role"]
     search_fields = ["email", "first_name", "last_name", "adhesions__organisation__name"]
-    inlines = [AdhesionInline]
+    inlines = [AdhesionInline, AcceptationCharteInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["first_name", "last_name"]}),
         (_("Droits"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name"]})]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["deactivate", "reactivate", "resend_invitation"]
+    resource_classes = [MemberResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
+    @admin.display(description=_("invitation en attente"), boolean=True)
+    def invitation_pending(self, obj):
+        return not obj.has_usable_password()
 
-class ChildInline(admin.TabularInline):
+    # --- invitation instead of the bare "add" form ---
+    def get_urls(self):
+        return [
+            path("inviter/", self.admin_site.admin_view(self.invite_view), name="accompagnement_user_invite"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:accompagnement_user_invite")
+
+    def invite_view(self, request):
+        if not (self.has_add_permission(request) and permissions.can_manage_members(request.user)):
+            raise PermissionDenied
+        form = InvitationForm(request.POST or None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            user = services.invite_member(**form.cleaned_data, by=request.user)
+            self.log_addition(request, user, [{"added": {}}])
+            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
+            return redirect("admin:accompagnement_user_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Inviter un membre"),
+            "form": form,
+            "media": self.media + form.media,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "accompagnement/admin/invite.html", context)
+
+    # --- deactivation ends sessions at once ---
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.deactivate_member(obj, by=request.user)
+
+    @admin.action(description=_("Désactiver les comptes sélectionnés (fin immédiate des sessions)"))
+    def deactivate(self, request, queryset):
+        users = list(queryset.exclude(pk=request.user.pk))
+        for user in users:
+            services.deactivate_member(user, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d compte désactivé.", "%(count)d comptes désactivés.", len(users))
+            % {"count": len(users)},
+        )
+
+    @admin.action(description=_("Réactiver les comptes sélectionnés"))
+    def reactivate(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            services.reactivate_member(user, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d compte réactivé.", "%(count)d comptes réactivés.", len(users))
+            % {"count": len(users)},
+        )
+
+    @admin.action(description=_("Renvoyer l'invitation (comptes sans mot de passe)"))
+    def resend_invitation(self, request, queryset):
+        users = [u for u in queryset.filter(is_active=True) if not u.has_usable_password()]
+        for user in users:
+            services.send_invitation(user, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d invitation renvoyée.", "%(count)d invitations renvoyées.", len(users))
+            % {"count": len(users)},
+        )
+
+
+class ChildInline(StaffAdminMixin, admin.TabularInline):
     model = Organisation
     fk_name = "parent"
     extra = 0
-    fields = ["name", "acronym", "kind", "active"]
+    fields = ["name", "acronym", "slug", "kind", "active"]
     show_change_link = True
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "parent", "active", "member_count"]
-    list_filter = ["kind", "active"]
+class OrganisationAdmin(StaffAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "acronym", "slug", "kind", "parent", "active", "member_count", "dispositif_count"]
+    list_filter = ["kind", "active", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
-    search_fields = ["name", "acronym", "parent__name"]
+    search_fields = ["name", "acronym", "slug", "parent__name", "parent__acronym"]
     prepopulated_fields = {"slug": ["acronym", "name"]}
     autocomplete_fields = ["parent"]
     inlines = [ChildInline]
@@ -55,18 +203,132 @@ class OrganisationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_member_count=Count("adhesions", filter=Q(adhesions__active=True), distinct=True))
+            .annotate(
+                _member_count=Count(
+                    "adhesions",
+                    filter=Q(adhesions__active=True, adhesions__user__is_active=True),
+                    distinct=True,
+                ),
+                _dispositif_count=Count("dispositifs", distinct=True),
+            )
         )
 
     @admin.display(description=_("membres"), ordering="_member_count")
     def member_count(self, obj):
         return obj._member_count
 
+    @admin.display(description=_("dispositifs"), ordering="_dispositif_count")
+    def dispositif_count(self, obj):
+        return obj._dispositif_count
+
 
 @admin.register(Adhesion)
-class AdhesionAdmin(admin.ModelAdmin):
+class AdhesionAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "function", "active"]
     list_filter = ["role", "active", "organisation__kind"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__email", "user__last_name", "organisation__name", "organisation__acronym"]
     autocomplete_fields = ["user", "organisation"]
+
+
+class DispositifAdminForm(forms.ModelForm):
+    needs = forms.MultipleChoiceField(
+        label=_("Besoins traités"),
+        choices=Besoin.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    publics = forms.MultipleChoiceField(
+        label=_("Publics"), choices=Public.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    links = LinksField(label=_("Liens"), required=False, help_text=_("Une adresse par ligne."))
+
+    class Meta:
+        model = Dispositif
+        fields = [
+            "organisation",
+            "title",
+            "kind",
+            "maturity",
+            "needs",
+            "publics",
+            "summary",
+            "description",
+            "access",
+            "contact",
+            "links",
+            "is_model",
+            "model_of",
+        ]
+
+
+@admin.register(Dispositif)
+class DispositifAdmin(StaffAdminMixin, admin.ModelAdmin):
+    form = DispositifAdminForm
+    list_display = ["title", "organisation", "kind", "maturity", "is_model", "updated_at", "updated_by"]
+    list_filter = ["kind", "maturity", "is_model", "organisation__kind"]
+    list_select_related = ["organisation__parent", "updated_by"]
+    search_fields = ["title", "summary", "organisation__name", "organisation__acronym"]
+    autocomplete_fields = ["organisation", "model_of"]
+    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    date_hierarchy = "updated_at"
+
+    def get_queryset(self, request):
+        return permissions.dispositifs_editable_by(request.user).select_related(*self.list_select_related)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit_dispositif(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_dispositif(obj, by=request.user)
+        else:
+            services.create_dispositif(obj, by=request.user)
+
+
+@admin.register(Charte)
+class CharteAdmin(StaffAdminMixin, admin.ModelAdmin):
+    list_display = ["version", "title", "published_at", "acceptation_count", "in_force"]
+    ordering = ["-version"]
+    search_fields = ["title", "text"]
+
+    def get_queryset(self, request):
+        current = Charte.objects.publiees().order_by("-version").values("pk")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _acceptation_count=Count("acceptations"),
+                _in_force=ExpressionWrapper(Q(pk=Subquery(current)), output_field=BooleanField()),
+            )
+        )
+
+    @admin.display(description=_("acceptations"), ordering="_acceptation_count")
+    def acceptation_count(self, obj):
+        return obj._acceptation_count
+
+    @admin.display(description=_("en vigueur"), boolean=True)
+    def in_force(self, obj):
+        return bool(obj._in_force)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version members accepted is a record: it is never rewritten, a new version replaces it.
+        if obj is not None and obj.acceptations.exists():
+            return ["version", "title", "text", "published_at"]
+        return []
+
+
+@admin.register(AcceptationCharte)
+class AcceptationCharteAdmin(StaffAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "charte", "accepted_at"]
+    list_filter = ["charte"]
+    list_select_related = ["user", "charte"]
+    search_fields = ["user__email", "user__last_name"]
+    date_hierarchy = "accepted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

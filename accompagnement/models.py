@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.enums import OrganisationKind, Role
+from accompagnement.enums import Besoin, DispositifKind, Maturite, OrganisationKind, Public, Role
 
 
 class AccountManager(UserManager):
@@ -107,6 +109,9 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("accompagnement:organisation_detail", args=[self.slug])
+
     @property
     def short_name(self):
         return self.acronym or self.name
@@ -146,3 +151,155 @@ class Adhesion(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation.short_name} ({self.get_role_display()})"
+
+
+class CharteQuerySet(models.QuerySet):
+    def publiees(self):
+        return self.filter(published_at__lte=timezone.now())
+
+    def current(self):
+        """The charter in force: the highest published version, or None before the first one."""
+        return self.publiees().order_by("-version").first()
+
+
+class Charte(models.Model):
+    """One version of the network's charter. Members accept the version in force before using the site."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("titre"), max_length=255)
+    text = models.TextField(
+        _("texte"), help_text=_("Texte brut : une ligne vide sépare deux paragraphes, « - » ouvre un point.")
+    )
+    published_at = models.DateTimeField(
+        _("en vigueur depuis"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : brouillon. Dès cette date, chaque membre doit accepter cette version."),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = CharteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version de la charte")
+        verbose_name_plural = _("versions de la charte")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"{self.title} — v{self.version}"
+
+
+class AcceptationCharte(models.Model):
+    """A member's acceptance of one charter version: who, which version, when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membre"),
+        on_delete=models.CASCADE,
+        related_name="acceptations_charte",
+    )
+    charte = models.ForeignKey(
+        Charte, verbose_name=_("charte"), on_delete=models.PROTECT, related_name="acceptations"
+    )
+    accepted_at = models.DateTimeField(_("acceptée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("acceptation de la charte")
+        verbose_name_plural = _("acceptations de la charte")
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "charte"], name="acceptation_charte_unique_per_version")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — v{self.charte.version}"
+
+
+class DispositifQuerySet(models.QuerySet):
+    def modeles(self):
+        return self.filter(is_model=True)
+
+    def with_related(self):
+        return self.select_related("organisation__parent")
+
+
+class Dispositif(models.Model):
+    """An accompaniment scheme of an organisation of the network: the catalogue's entry."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="dispositifs"
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    kind = models.CharField(_("type de dispositif"), max_length=32, choices=DispositifKind.choices)
+    # Lists of Besoin / Public values. A JSON list rather than PostgreSQL arrays: the embedded SQLite
+    # default must filter them too (see accompagnement.filters).
+    needs = models.JSONField(_("besoins traités"), default=list, blank=True)
+    publics = models.JSONField(_("publics"), default=list, blank=True)
+    summary = models.TextField(_("résumé"), max_length=600)
+    description = models.TextField(_("description"), blank=True)
+    access = models.TextField(_("comment y accéder"), blank=True)
+    contact = models.CharField(_("contact"), max_length=255, blank=True)
+    maturity = models.CharField(
+        _("maturité"), max_length=16, choices=Maturite.choices, default=Maturite.EN_PROJET
+    )
+    links = models.JSONField(_("liens"), default=list, blank=True)
+    is_model = models.BooleanField(
+        _("dispositif modèle"),
+        default=False,
+        help_text=_("Un dispositif modèle peut être adopté par une autre organisation, qui l'adapte."),
+    )
+    model_of = models.ForeignKey(
+        "self",
+        verbose_name=_("adopté du modèle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True, db_index=True)
+
+    objects = DispositifQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dispositif")
+        verbose_name_plural = _("dispositifs")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "model_of"], name="dispositif_adopted_once_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(model_of=models.F("pk")), name="dispositif_not_its_own_model"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("accompagnement:dispositif_detail", args=[self.pk])
+
+    @property
+    def needs_labels(self):
+        return [Besoin(value).label for value in self.needs if value in Besoin.values]
+
+    @property
+    def publics_labels(self):
+        return [Public(value).label for value in self.publics if value in Public.values]

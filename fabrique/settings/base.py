@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Members accept the charter in force before using the site (account and legal pages stay open).
+    "accompagnement.middleware.CharteAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -175,6 +177,8 @@ ACCOUNT_FORMS = {
     "change_password": "accompagnement.forms.ChangePasswordForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Lifetime of the one-time link an invited member receives to set their password.
+INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=7)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,9 +1,10 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from django.utils.text import slugify
 
-from accompagnement.enums import OrganisationKind, Role
-from accompagnement.models import Adhesion, Organisation, User
+from accompagnement.enums import Besoin, DispositifKind, Maturite, OrganisationKind, Public, Role
+from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
 
 PASSWORD = "motdepasse-de-test-42"
 
@@ -23,6 +24,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Accounts invited by staff have a verified address (allauth requires one to log in)."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def charte_acceptee(self, create, extracted, **kwargs):
+        """Members have accepted the charter in force, unless `charte_acceptee=False`: the charter
+        middleware would otherwise send every test's user to /charte/ first."""
+        if create and extracted is not False:
+            charte = Charte.objects.current()
+            if charte is not None:
+                AcceptationCharte.objects.create(user=self, charte=charte)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -48,3 +58,26 @@ class AdhesionFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.TETE_DE_RESEAU
     function = "Responsable de l'accompagnement RH"
+
+
+class CharteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Charte
+
+    version = factory.Sequence(lambda n: 100 + n)
+    title = "Charte de la Fabrique de l'accompagnement RH"
+    text = "1. Un cycle de travail régulier\n- Trois à quatre ateliers par an."
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class DispositifFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dispositif
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Dispositif d'accompagnement {n}")
+    kind = DispositifKind.ACCOMPAGNEMENT_PERSONNALISE
+    needs = factory.LazyFunction(lambda: [Besoin.MOBILITE.value])
+    publics = factory.LazyFunction(lambda: [Public.CATEGORIE_A.value, Public.CATEGORIE_B.value])
+    summary = "Un accompagnement individuel des agents qui préparent une mobilité."
+    maturity = Maturite.DEPLOYE

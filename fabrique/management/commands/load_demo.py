@@ -18,6 +18,7 @@ class Command(BaseCommand):
         self.stdout.write("Comptes de démonstration (adresse, mot de passe, rôle) :")
         for line in accounts:
             self.stdout.write(f"  {line}")
+        self.stdout.write(accompagnement_demo.summary())
         self.stdout.write("Ateliers :")
         for line in ateliers:
             self.stdout.write(f"  {line}")

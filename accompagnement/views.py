@@ -1,0 +1,343 @@
+"""The network's pages: the charter, the invitation link, the directory and the catalogue of schemes."""
+
+import unicodedata
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accompagnement import permissions, services
+from accompagnement.enums import OrganisationKind
+from accompagnement.filters import DispositifFilter, organisation_facet_rows
+from accompagnement.forms import AdoptionForm, CharteAcceptanceForm, DispositifForm, InvitationPasswordForm
+from accompagnement.models import AcceptationCharte, Adhesion, Charte, Organisation
+
+PAGE_SIZE = 20
+
+
+# --- Charter --------------------------------------------------------------------------------------------
+
+
+def safe_next(request, url):
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return reverse("home")
+
+
+def charte(request):
+    """Read the charter in force; accept it if not done yet (the middleware sends members here)."""
+    current = Charte.objects.current()
+    if current is None:
+        raise Http404
+    acceptation = AcceptationCharte.objects.filter(user=request.user, charte=current).first()
+    form = CharteAcceptanceForm(
+        request.POST or None, initial={"next": request.GET.get("next", "")}, prefix=None
+    )
+    if request.method == "POST" and acceptation is None and form.is_valid():
+        services.accept_charte(request.user, current, session=request.session)
+        messages.success(request, _("Merci : vous avez accepté la charte de la Fabrique."))
+        return redirect(safe_next(request, form.cleaned_data["next"]))
+    previous = (
+        AcceptationCharte.objects.filter(user=request.user)
+        .exclude(charte=current)
+        .select_related("charte")
+        .first()
+    )
+    return render(
+        request,
+        "accompagnement/charte.html",
+        {
+            "title": current.title,
+            "charte": current,
+            "acceptation": acceptation,
+            "previous": previous,
+            "form": form,
+        },
+    )
+
+
+# --- Invitation -----------------------------------------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation: choose a password, then log in (and accept the charter)."""
+
+    token_generator = services.invitation_token_generator
+    form_class = InvitationPasswordForm
+    template_name = "accompagnement/invitation.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("accompagnement:charte")
+    reset_url_token = "definir-mot-de-passe"  # noqa: S105 - a URL segment, not a password
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A deactivated account's link is dead, even within its lifetime.
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.complete_invitation(form.user)
+        messages.success(self.request, _("Votre mot de passe est enregistré. Bienvenue dans la Fabrique !"))
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Activer votre compte"), days=settings.INVITATION_LINK_DAYS, **kwargs
+        )
+
+
+# --- Directory ------------------------------------------------------------------------------------------
+
+
+def fold(text):
+    """Lower-case, accents removed: « Lefèvre » matches « lefevre »."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def directory_organisations(user):
+    """Visible organisations with their active members and scheme counts, in three queries."""
+    members = (
+        Adhesion.objects.actives().select_related("user").order_by("user__last_name", "user__first_name")
+    )
+    return list(
+        permissions.organisations_visible_to(user)
+        .select_related("parent")
+        .annotate(dispositif_count=Count("dispositifs", distinct=True))
+        .prefetch_related(Prefetch("adhesions", queryset=members, to_attr="members"))
+        .order_by("name")
+    )
+
+
+def search_directory(organisations, text):
+    """Keep the organisations matching `text` and, in the others, only the people matching it."""
+    needle = fold(text.strip())
+    if not needle:
+        return organisations
+    kept = []
+    for organisation in organisations:
+        if needle in fold(f"{organisation.name} {organisation.acronym}"):
+            kept.append(organisation)
+            continue
+        matching = [
+            a
+            for a in organisation.members
+            if needle in fold(f"{a.user.first_name} {a.user.last_name} {a.user.email} {a.function}")
+        ]
+        if matching:
+            organisation.members = matching
+            kept.append(organisation)
+    return kept
+
+
+def group_directory(organisations, shown):
+    """Group by kind of root organisation, each root followed by its directions that are shown."""
+    by_id = {o.pk: o for o in organisations}
+    shown_ids = {o.pk for o in shown}
+    children = {}
+    for organisation in shown:
+        if organisation.parent_id in by_id:
+            children.setdefault(organisation.parent_id, []).append(organisation)
+    roots = {}
+    for organisation in shown:
+        root = by_id.get(organisation.parent_id, organisation)
+        roots[root.pk] = root
+    groups = []
+    for kind, label in OrganisationKind.choices:
+        entries = [
+            {"organisation": r, "shown": r.pk in shown_ids, "children": children.get(r.pk, [])}
+            for r in sorted(roots.values(), key=lambda o: fold(o.name))
+            if r.kind == kind
+        ]
+        if entries:
+            groups.append({"kind": kind, "label": label, "entries": entries})
+    return groups
+
+
+def reseau(request):
+    """The directory of the network: organisations grouped by kind and ministry, with their leads."""
+    query = request.GET.get("q", "")[:100]
+    organisations = directory_organisations(request.user)
+    shown = search_directory(organisations, query)
+    return render(
+        request,
+        "accompagnement/reseau.html",
+        {
+            "title": _("Réseau"),
+            "query": query,
+            "groups": group_directory(organisations, shown),
+            "result_count": len(shown),
+            "member_count": sum(len(o.members) for o in shown),
+        },
+    )
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(
+        permissions.organisations_visible_to(request.user).select_related("parent"), slug=slug
+    )
+    members = Adhesion.objects.actives().filter(organisation=organisation).select_related("user")
+    children = permissions.organisations_visible_to(request.user).filter(parent=organisation)
+    dispositifs = (
+        permissions.dispositifs_visible_to(request.user)
+        .filter(Q(organisation=organisation) | Q(organisation__parent=organisation))
+        .with_related()
+        .order_by("title")
+    )
+    return render(
+        request,
+        "accompagnement/organisation_detail.html",
+        {
+            "title": organisation.name,
+            "organisation": organisation,
+            "members": members.order_by("user__last_name", "user__first_name"),
+            "children": children.order_by("name"),
+            "dispositifs": dispositifs,
+            "can_propose": organisation.pk in permissions.managed_organisation_ids(request.user)
+            or permissions.is_staff(request.user),
+            "breadcrumb_data": {
+                "links": [{"url": reverse("accompagnement:reseau"), "title": _("Réseau")}],
+                "current": organisation.short_name,
+            },
+        },
+    )
+
+
+# --- Catalogue ------------------------------------------------------------------------------------------
+
+
+def dispositif_list(request):
+    """The catalogue: facets with counts, full-text search, sort, pagination; fixed number of queries."""
+    filterset = DispositifFilter(
+        request.GET or None,
+        queryset=permissions.dispositifs_visible_to(request.user).with_related(),
+        organisations=organisation_facet_rows(),
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset.label_choices_with_counts(filterset.facet_counts())
+    active_filters = bool(request.GET.keys() - {"page", "tri"})
+    return render(
+        request,
+        "accompagnement/dispositif_list.html",
+        {
+            "title": _("Catalogue des dispositifs"),
+            "filter": filterset,
+            "page_obj": page,
+            "active_filters": active_filters,
+            "can_propose": permissions.can_propose_dispositif(request.user),
+        },
+    )
+
+
+def dispositif_detail(request, pk):
+    dispositif = get_object_or_404(
+        permissions.dispositifs_visible_to(request.user).select_related(
+            "organisation__parent", "model_of__organisation", "created_by", "updated_by"
+        ),
+        pk=pk,
+    )
+    adoptions = (
+        permissions.dispositifs_visible_to(request.user)
+        .filter(model_of=dispositif)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    adopting = permissions.adopting_organisations(request.user, dispositif)
+    adoption_form = AdoptionForm(organisations=adopting) if adopting.exists() else None
+    return render(
+        request,
+        "accompagnement/dispositif_detail.html",
+        {
+            "title": dispositif.title,
+            "dispositif": dispositif,
+            "adoptions": adoptions,
+            "adoption_form": adoption_form,
+            "can_edit": permissions.can_edit_dispositif(request.user, dispositif),
+            "breadcrumb_data": {
+                "links": [{"url": reverse("accompagnement:dispositif_list"), "title": _("Dispositifs")}],
+                "current": dispositif.title,
+            },
+        },
+    )
+
+
+def dispositif_form_page(request, form, *, title, dispositif=None):
+    links = [{"url": reverse("accompagnement:dispositif_list"), "title": _("Dispositifs")}]
+    if dispositif is not None:
+        links.append({"url": dispositif.get_absolute_url(), "title": dispositif.title})
+    return render(
+        request,
+        "accompagnement/dispositif_form.html",
+        {
+            "title": title,
+            "form": form,
+            "dispositif": dispositif,
+            "breadcrumb_data": {"links": links, "current": title},
+        },
+    )
+
+
+def dispositif_create(request):
+    if not permissions.can_propose_dispositif(request.user):
+        raise PermissionDenied
+    organisations = permissions.organisations_managed_by(request.user)
+    initial = {}
+    if len(permissions.managed_organisation_ids(request.user)) == 1:
+        initial["organisation"] = next(iter(permissions.managed_organisation_ids(request.user)))
+    form = DispositifForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        dispositif = services.create_dispositif(form.save(commit=False), by=request.user)
+        messages.success(request, _("Le dispositif « %(title)s » est publié.") % {"title": dispositif.title})
+        return redirect(dispositif)
+    return dispositif_form_page(request, form, title=_("Proposer un dispositif"))
+
+
+def dispositif_update(request, pk):
+    # Another organisation's scheme is a 404 here, on GET and POST alike: nothing is revealed.
+    dispositif = get_object_or_404(permissions.dispositifs_editable_by(request.user), pk=pk)
+    organisations = Organisation.objects.filter(
+        Q(pk__in=permissions.organisations_managed_by(request.user).values("pk"))
+        | Q(pk=dispositif.organisation_id)
+    )
+    form = DispositifForm(request.POST or None, instance=dispositif, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        services.update_dispositif(form.save(commit=False), by=request.user)
+        messages.success(request, _("Le dispositif est mis à jour."))
+        return redirect(dispositif)
+    return dispositif_form_page(
+        request, form, title=_("Modifier « %(title)s »") % {"title": dispositif.title}, dispositif=dispositif
+    )
+
+
+@require_POST
+def dispositif_adopt(request, pk):
+    model = get_object_or_404(permissions.dispositifs_visible_to(request.user).modeles(), pk=pk)
+    form = AdoptionForm(request.POST, organisations=permissions.adopting_organisations(request.user, model))
+    if not form.is_valid():
+        raise Http404
+    try:
+        copy = services.adopt_dispositif(
+            model, organisation=form.cleaned_data["organisation"], by=request.user
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect(model)
+    messages.success(
+        request,
+        _("Le dispositif est adopté par %(organisation)s : adaptez-le à votre organisation.")
+        % {"organisation": copy.organisation.short_name},
+    )
+    return redirect("accompagnement:dispositif_update", pk=copy.pk)

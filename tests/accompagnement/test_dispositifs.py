@@ -1,0 +1,424 @@
+"""The catalogue of schemes: list with facets and search, detail, propose, edit, adopt, permissions."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from accompagnement.enums import Besoin, DispositifKind, Maturite, Public, Role
+from accompagnement.models import Dispositif
+from tests.accompagnement.factories import (
+    AdhesionFactory,
+    DispositifFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("accompagnement:dispositif_list")
+CREATE = reverse("accompagnement:dispositif_create")
+
+
+@pytest.fixture
+def ministries(db):
+    """Two ministries A and B with a direction each, a lead in each direction."""
+    a = OrganisationFactory(ministere=True, name="Ministère A", acronym="MA", slug="ma")
+    a_sg = OrganisationFactory(name="Secrétariat général A", acronym="SG", slug="ma-sg", parent=a)
+    b = OrganisationFactory(ministere=True, name="Ministère B", acronym="MB", slug="mb")
+    b_drh = OrganisationFactory(name="DRH B", acronym="DRH", slug="mb-drh", parent=b)
+    return {
+        "a": a,
+        "a_sg": a_sg,
+        "b": b,
+        "b_drh": b_drh,
+        "lead_a": AdhesionFactory(organisation=a_sg).user,
+        "lead_b": AdhesionFactory(organisation=b_drh, role=Role.REPRESENTANT).user,
+    }
+
+
+@pytest.fixture
+def catalogue(ministries):
+    return {
+        "decouvre": DispositifFactory(
+            organisation=ministries["a_sg"],
+            title="Découvre mon poste",
+            summary="Un vivier de volontaires présente son métier lors d'une journée d'immersion.",
+            kind=DispositifKind.IMMERSION,
+            needs=[Besoin.MOBILITE],
+            publics=[Public.CATEGORIE_B, Public.CATEGORIE_C],
+            maturity=Maturite.DEPLOYE,
+            is_model=True,
+        ),
+        "tutorat": DispositifFactory(
+            organisation=ministries["b_drh"],
+            title="Tutorat des nouveaux arrivants",
+            summary="Un tuteur accompagne chaque agent pendant sa première année.",
+            kind=DispositifKind.TUTORAT_MENTORAT,
+            needs=[Besoin.EVOLUTION_PROFESSIONNELLE],
+            publics=[Public.NOUVEAUX_ARRIVANTS],
+            maturity=Maturite.PILOTE,
+        ),
+        "reconversion": DispositifFactory(
+            organisation=ministries["b"],
+            title="Accompagnement confidentiel des reconversions",
+            summary="Un conseiller hors hiérarchie pour explorer une reconversion.",
+            kind=DispositifKind.ACCOMPAGNEMENT_PERSONNALISE,
+            needs=[Besoin.RECONVERSION, Besoin.MOBILITE],
+            publics=[Public.CATEGORIE_A, Public.INAPTITUDE],
+            maturity=Maturite.EN_PROJET,
+        ),
+    }
+
+
+def titles(response):
+    return [d.title for d in response.context["page_obj"]]
+
+
+def test_catalogue_lists_all_schemes_to_every_member(client, ministries, catalogue):
+    client.force_login(UserFactory())
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+    assert "Proposer un dispositif" not in response.content.decode()  # a member without a lead role
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "immersion"}, ["Découvre mon poste"]),
+        ({"needs": "mobilite"}, ["Accompagnement confidentiel des reconversions", "Découvre mon poste"]),
+        (
+            {"needs": ["reconversion", "evolution_professionnelle"]},
+            ["Accompagnement confidentiel des reconversions", "Tutorat des nouveaux arrivants"],
+        ),
+        ({"publics": "nouveaux_arrivants"}, ["Tutorat des nouveaux arrivants"]),
+        ({"publics": "inaptitude", "needs": "mobilite"}, ["Accompagnement confidentiel des reconversions"]),
+        ({"maturity": ["pilote", "deploye"]}, ["Découvre mon poste", "Tutorat des nouveaux arrivants"]),
+        ({"organisation": "ma-sg"}, ["Découvre mon poste"]),
+        (
+            {"organisation": "mb"},
+            ["Accompagnement confidentiel des reconversions", "Tutorat des nouveaux arrivants"],
+        ),
+        ({"q": "tuteur"}, ["Tutorat des nouveaux arrivants"]),
+        ({"q": "reconversion"}, ["Accompagnement confidentiel des reconversions"]),
+        ({"q": "Découvre"}, ["Découvre mon poste"]),
+        ({"q": "immersion"}, ["Découvre mon poste"]),
+    ],
+)
+def test_catalogue_filters(client, ministries, catalogue, params, expected):
+    client.force_login(ministries["lead_a"])
+    assert sorted(titles(client.get(LIST, params))) == expected
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="stemming needs PostgreSQL's French configuration"
+)
+def test_catalogue_full_text_search_uses_french_stemming(client, ministries, catalogue):
+    client.force_login(ministries["lead_a"])
+    # « volontaire » (singular) finds « volontaires », « métiers » finds « métier »: French stems.
+    assert titles(client.get(LIST, {"q": "volontaire métiers"})) == ["Découvre mon poste"]
+
+
+def test_catalogue_facet_counts_ignore_their_own_filter(client, ministries, catalogue):
+    client.force_login(ministries["lead_a"])
+    response = client.get(LIST, {"kind": "immersion"})
+    content = response.content.decode()
+    # kind counts are computed without the kind filter: choosing another kind adds results
+    assert "Tutorat ou mentorat (1)" in content
+    assert "Immersion (1)" in content
+    # the other facets count within the current results
+    assert "Mobilité (1)" in content
+    assert "Reconversion (0)" in content
+    assert "Ministère A (1)" in content
+    assert "MA — SG (1)" in content
+    assert "Ministère B (0)" in content
+
+
+def test_catalogue_sorted_by_last_update_then_title(client, ministries, catalogue):
+    catalogue["tutorat"].save()  # most recently updated
+    client.force_login(ministries["lead_a"])
+    assert titles(client.get(LIST))[0] == "Tutorat des nouveaux arrivants"
+    assert titles(client.get(LIST, {"tri": "updated_at"}))[-1] == "Tutorat des nouveaux arrivants"
+    assert titles(client.get(LIST, {"tri": "title"}))[0] == "Accompagnement confidentiel des reconversions"
+
+
+def test_catalogue_paginates(client, ministries):
+    for index in range(25):
+        DispositifFactory(organisation=ministries["a_sg"], title=f"Dispositif {index:02}")
+    client.force_login(ministries["lead_a"])
+    first = client.get(LIST)
+    assert len(titles(first)) == 20
+    assert 'class="fr-pagination"' in first.content.decode()
+    assert len(titles(client.get(LIST, {"page": 2}))) == 5
+
+
+def test_catalogue_empty_result_explains(client, ministries, catalogue):
+    client.force_login(ministries["lead_a"])
+    content = client.get(LIST, {"q": "introuvable"}).content.decode()
+    assert "Aucun dispositif ne correspond à ces critères" in content
+
+
+def test_catalogue_invalid_filter_value_is_reported_not_crashing(client, ministries, catalogue):
+    client.force_login(ministries["lead_a"])
+    response = client.get(LIST, {"kind": "n-importe-quoi"})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+
+
+def build_catalogue(size):
+    for index in range(size):
+        ministry = OrganisationFactory(ministere=True)
+        direction = OrganisationFactory(parent=ministry)
+        DispositifFactory(organisation=direction, title=f"Dispositif {index}", is_model=index % 2 == 0)
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "dispositif", "needs": "mobilite", "kind": "accompagnement_personnalise"}]
+)
+def test_catalogue_query_count_does_not_grow(client, django_assert_num_queries, size, params):
+    build_catalogue(size)
+    client.force_login(UserFactory())
+    client.get("/")
+    # session, user, charter version, managed organisations (proposal button), facet organisations,
+    # count, page, 5 facet counts, DSFR site config
+    with django_assert_num_queries(13):
+        response = client.get(LIST, params)
+    assert response.status_code == 200
+
+
+def test_detail_shows_the_scheme_to_another_ministry(client, ministries, catalogue):
+    client.force_login(ministries["lead_b"])
+    response = client.get(catalogue["decouvre"].get_absolute_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Découvre mon poste" in content
+    assert "Catégorie B, Catégorie C" in content
+    assert "Modifier le dispositif" not in content
+    assert "Adopter ce dispositif" in content  # a model scheme, B has not adopted it
+
+
+def test_detail_edit_link_for_own_lead_and_staff(client, ministries, catalogue, staff):
+    url = catalogue["decouvre"].get_absolute_url()
+    client.force_login(ministries["lead_a"])
+    content = client.get(url).content.decode()
+    assert "Modifier le dispositif" in content
+    assert "Adopter ce dispositif" not in content  # it is already theirs
+    client.force_login(staff)
+    assert "Modifier le dispositif" in client.get(url).content.decode()
+
+
+def test_detail_unknown_id_is_404(client, lead):
+    client.force_login(lead)
+    assert client.get(reverse("accompagnement:dispositif_detail", args=[999999])).status_code == 404
+
+
+def valid_data(organisation, **overrides):
+    return {
+        "title": "Mentorat des jeunes cadres",
+        "organisation": organisation.pk,
+        "kind": DispositifKind.TUTORAT_MENTORAT,
+        "maturity": Maturite.PILOTE,
+        "needs": [Besoin.EVOLUTION_PROFESSIONNELLE],
+        "publics": [Public.CATEGORIE_A, Public.NOUVEAUX_ARRIVANTS],
+        "summary": "Un binôme mentor-mentoré pendant un an.",
+        "description": "",
+        "access": "",
+        "contact": "mentorat@ministere-a.gouv.fr",
+        "links": "https://www.fonction-publique.gouv.fr/\nhttps://mentor.gouv.fr/",
+        **overrides,
+    }
+
+
+def test_propose_creates_a_scheme_for_own_organisation(client, ministries):
+    client.force_login(ministries["lead_a"])
+    form_page = client.get(CREATE)
+    assert form_page.status_code == 200
+    assert form_page.context["form"].initial["organisation"] == ministries["a_sg"].pk
+    response = client.post(CREATE, valid_data(ministries["a_sg"]))
+    dispositif = Dispositif.objects.get(title="Mentorat des jeunes cadres")
+    assert response.status_code == 302
+    assert response["Location"] == dispositif.get_absolute_url()
+    assert dispositif.created_by == ministries["lead_a"] == dispositif.updated_by
+    assert dispositif.links == ["https://www.fonction-publique.gouv.fr/", "https://mentor.gouv.fr/"]
+    assert dispositif.publics == [Public.CATEGORIE_A, Public.NOUVEAUX_ARRIVANTS]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "Donnez un titre au dispositif."),
+        ({"summary": ""}, "summary", "Résumez le dispositif en quelques phrases."),
+        ({"needs": []}, "needs", "Cochez au moins un besoin."),
+        (
+            {"links": "https://ok.gouv.fr/\npas une adresse"},
+            "links",
+            "« pas une adresse » n'est pas une adresse web valide",
+        ),
+        ({"links": "javascript:alert(1)"}, "links", "n'est pas une adresse web valide"),
+        ({"summary": "x" * 601}, "summary", "600"),
+    ],
+)
+def test_propose_with_bad_input_shows_errors_next_to_fields(client, ministries, overrides, field, message):
+    client.force_login(ministries["lead_a"])
+    response = client.post(CREATE, valid_data(ministries["a_sg"], **overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert message in " ".join(errors[field])
+    content = response.content.decode()
+    assert f'id="id_{field}' in content
+    assert "Le dispositif n'est pas enregistré" in content
+    assert not Dispositif.objects.exists()
+
+
+def test_propose_for_another_organisation_is_refused(client, ministries):
+    client.force_login(ministries["lead_a"])
+    response = client.post(CREATE, valid_data(ministries["b_drh"]))
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
+    assert not Dispositif.objects.exists()
+
+
+def test_propose_for_a_direction_by_the_ministry_lead(client, ministries):
+    ministry_lead = AdhesionFactory(organisation=ministries["a"]).user
+    client.force_login(ministry_lead)
+    assert client.post(CREATE, valid_data(ministries["a_sg"])).status_code == 302
+
+
+def test_propose_refused_to_a_member_without_lead_role(client, ministries):
+    animator = AdhesionFactory(organisation=ministries["a_sg"], role=Role.ANIMATEUR_DGAFP).user
+    client.force_login(animator)
+    assert client.get(CREATE).status_code == 403
+    assert client.post(CREATE, valid_data(ministries["a_sg"])).status_code == 403
+
+
+def test_edit_own_scheme_records_who_and_when(client, ministries, catalogue):
+    dispositif = catalogue["decouvre"]
+    before = dispositif.updated_at
+    colleague = AdhesionFactory(organisation=ministries["a_sg"]).user
+    client.force_login(colleague)
+    url = reverse("accompagnement:dispositif_update", args=[dispositif.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, valid_data(ministries["a_sg"], title="Découvre mon poste (2024)"))
+    assert response.status_code == 302
+    dispositif.refresh_from_db()
+    assert dispositif.title == "Découvre mon poste (2024)"
+    assert dispositif.updated_by == colleague
+    assert dispositif.updated_at > before
+
+
+def test_staff_edits_any_scheme(client, ministries, catalogue, staff):
+    client.force_login(staff)
+    url = reverse("accompagnement:dispositif_update", args=[catalogue["tutorat"].pk])
+    response = client.post(url, valid_data(ministries["b_drh"], title="Tutorat revu par la DGAFP"))
+    assert response.status_code == 302
+    catalogue["tutorat"].refresh_from_db()
+    assert catalogue["tutorat"].updated_by == staff
+
+
+def test_adopt_model_creates_linked_copy_then_edit(client, ministries, catalogue):
+    model = catalogue["decouvre"]
+    client.force_login(ministries["lead_b"])
+    response = client.post(
+        reverse("accompagnement:dispositif_adopt", args=[model.pk]), {"organisation": ministries["b_drh"].pk}
+    )
+    copy = Dispositif.objects.get(model_of=model)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accompagnement:dispositif_update", args=[copy.pk])
+    assert copy.organisation == ministries["b_drh"]
+    assert copy.title == model.title
+    assert copy.maturity == Maturite.EN_PROJET
+    assert copy.created_by == ministries["lead_b"]
+    assert not copy.is_model
+    content = client.get(model.get_absolute_url()).content.decode()
+    assert "Adopté par" in content
+    assert "DRH B" in content
+    assert "Adopter ce dispositif" not in content  # adopted once per organisation
+    assert "Adapté du dispositif modèle" in client.get(copy.get_absolute_url()).content.decode()
+
+
+def test_adopt_twice_is_refused(client, ministries, catalogue):
+    model = catalogue["decouvre"]
+    client.force_login(ministries["lead_b"])
+    url = reverse("accompagnement:dispositif_adopt", args=[model.pk])
+    client.post(url, {"organisation": ministries["b_drh"].pk})
+    assert client.post(url, {"organisation": ministries["b_drh"].pk}).status_code == 404
+    assert Dispositif.objects.filter(model_of=model).count() == 1
+
+
+def test_adopt_a_scheme_that_is_not_a_model_is_404(client, ministries, catalogue):
+    client.force_login(ministries["lead_a"])
+    url = reverse("accompagnement:dispositif_adopt", args=[catalogue["tutorat"].pk])
+    assert client.post(url, {"organisation": ministries["a_sg"].pk}).status_code == 404
+
+
+def test_adopt_requires_post(client, ministries, catalogue):
+    client.force_login(ministries["lead_b"])
+    assert (
+        client.get(reverse("accompagnement:dispositif_adopt", args=[catalogue["decouvre"].pk])).status_code
+        == 405
+    )
+
+
+# --- Another organisation's objects: 404 on GET and POST, nothing revealed ------------------------------
+
+
+def object_urls(catalogue):
+    """Every object URL of the app that changes a scheme of ministry A, as (method, url, data)."""
+    decouvre = catalogue["decouvre"]
+    return [
+        ("get", reverse("accompagnement:dispositif_update", args=[decouvre.pk]), None),
+        ("post", reverse("accompagnement:dispositif_update", args=[decouvre.pk]), {"title": "Piraté"}),
+    ]
+
+
+def test_lead_of_b_cannot_edit_a_scheme_of_a_on_get_or_post(client, ministries, catalogue):
+    client.force_login(ministries["lead_b"])
+    for method, url, data in object_urls(catalogue):
+        response = getattr(client, method)(url, data or {})
+        assert response.status_code == 404, (method, url)
+        assert "Découvre mon poste" not in response.content.decode()
+    catalogue["decouvre"].refresh_from_db()
+    assert catalogue["decouvre"].title == "Découvre mon poste"
+
+
+def test_lead_of_b_cannot_adopt_for_an_organisation_of_a(client, ministries, catalogue):
+    other_model = DispositifFactory(organisation=ministries["b_drh"], is_model=True, title="Modèle B")
+    client.force_login(ministries["lead_b"])
+    url = reverse("accompagnement:dispositif_adopt", args=[other_model.pk])
+    assert client.post(url, {"organisation": ministries["a_sg"].pk}).status_code == 404
+    assert not Dispositif.objects.filter(model_of=other_model).exists()
+
+
+def test_schemes_of_an_inactive_organisation_are_hidden_from_members(client, ministries, catalogue):
+    ministries["b_drh"].active = False
+    ministries["b_drh"].save()
+    client.force_login(ministries["lead_a"])
+    assert client.get(catalogue["tutorat"].get_absolute_url()).status_code == 404
+    assert "Tutorat des nouveaux arrivants" not in titles(client.get(LIST))
+
+
+@pytest.mark.parametrize(
+    "url_name", ["dispositif_detail", "dispositif_update", "dispositif_adopt", "organisation_detail"]
+)
+def test_object_urls_require_login(client, catalogue, url_name):
+    arg = (
+        catalogue["decouvre"].organisation.slug
+        if url_name == "organisation_detail"
+        else catalogue["decouvre"].pk
+    )
+    response = client.get(reverse(f"accompagnement:{url_name}", args=[arg]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_deactivated_lead_loses_edit_rights(client, ministries, catalogue):
+    adhesion = ministries["lead_a"].adhesions.get()
+    adhesion.active = False
+    adhesion.save()
+    client.force_login(ministries["lead_a"])
+    assert (
+        client.get(reverse("accompagnement:dispositif_update", args=[catalogue["decouvre"].pk])).status_code
+        == 404
+    )
