@@ -351,10 +351,19 @@ def filename(livret):
 # --- Lifecycle -------------------------------------------------------------------------------------
 
 
+def _task(name):
+    """A task by name: tasks import this module (tasks -> services), never the reverse.
+
+    Outside a worker Celery imports the apps' task modules only when asked: ask it the first time.
+    """
+    if name not in celery_app.tasks:
+        celery_app.loader.import_default_modules()
+    return celery_app.tasks[name]
+
+
 def _enqueue(livret_pk):
-    # By name: tasks import this module (tasks -> services), never the reverse.
-    signature = celery_app.signature(RENDER_TASK, kwargs={"livret_pk": livret_pk})
-    transaction.on_commit(signature.delay)
+    task = _task(RENDER_TASK)
+    transaction.on_commit(lambda: task.delay(livret_pk=livret_pk))
 
 
 def request_version(atelier, *, by):
@@ -589,8 +598,8 @@ def published_version(atelier_id):
 
 
 def _enqueue_attestations(atelier_pk):
-    signature = celery_app.signature(ATTESTATIONS_TASK, kwargs={"atelier_pk": atelier_pk})
-    transaction.on_commit(signature.delay)
+    task = _task(ATTESTATIONS_TASK)
+    transaction.on_commit(lambda: task.delay(atelier_pk=atelier_pk))
 
 
 def attestation_context(inscription):

@@ -1,0 +1,230 @@
+"""The booklet's lifecycle: versions, idempotent rendering, publication, spreading, the stuck sweep."""
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from ateliers.enums import AtelierStatus, InscriptionStatus, Presence
+from ateliers.models import AtelierTransition, Attestation, ContenuSequence, Inscription, Livret, LivretStatus
+from ateliers.services import livret as livret_service
+from ateliers.services.livret import LivretError
+from ateliers.tasks import render_livret, sweep_stuck_livrets
+from tests.ateliers.livret_factories import InscriptionFactory, make_booklet_atelier
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def atelier(db):
+    return make_booklet_atelier(participants=12, organisations=3)
+
+
+def read(file):
+    with file.open("rb") as handle:
+        return handle.read()
+
+
+def generate(atelier, staff, capture):
+    with capture(execute=True):
+        livret = livret_service.request_version(atelier, by=staff)
+        assert Livret.objects.get(pk=livret.pk).status == LivretStatus.EN_ATTENTE  # nothing before commit
+    livret.refresh_from_db()
+    return livret
+
+
+def test_livret_request_renders_after_commit(atelier, staff, django_capture_on_commit_callbacks):
+    livret = generate(atelier, staff, django_capture_on_commit_callbacks)
+    assert livret.status == LivretStatus.PRET
+    assert (livret.version, livret.attempts, livret.requested_by) == (1, 1, staff)
+    content = read(livret.file)
+    assert content.startswith(b"%PDF")
+    assert livret.size == len(content)
+    assert livret.sha256 == hashlib.sha256(content).hexdigest()
+    assert livret.page_count == len(PdfReader(io.BytesIO(content)).pages) >= 8
+    assert livret.rendered_at is not None
+    assert livret.content_digest == livret_service.content_digest(atelier)
+    assert livret.file.name == f"livrets/atelier-{atelier.pk}/livret-atelier-{atelier.pk}-v1.pdf"
+
+
+def test_livret_request_refused_to_non_staff(atelier, lead):
+    with pytest.raises(LivretError):
+        livret_service.request_version(atelier, by=lead)
+    assert not Livret.objects.exists()
+
+
+def test_livret_same_version_rendered_twice_yields_one_file(
+    atelier, staff, django_capture_on_commit_callbacks
+):
+    livret = generate(atelier, staff, django_capture_on_commit_callbacks)
+    folder = livret.file.storage.path(f"livrets/atelier-{atelier.pk}")
+    sha = livret.sha256
+    assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET  # a redelivered message: nothing to do
+    # A worker killed after writing the file but before committing left the row "en cours".
+    Livret.objects.filter(pk=livret.pk).update(status=LivretStatus.EN_COURS)
+    assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET
+    livret.refresh_from_db()
+    files = sorted(p.name for p in Path(folder).iterdir())
+    assert files == [f"livret-atelier-{atelier.pk}-v1.pdf"]
+    assert livret.attempts == 2
+    assert livret.sha256 == hashlib.sha256(read(livret.file)).hexdigest()
+    assert len(sha) == 64
+
+
+def test_livret_render_of_a_deleted_version_does_nothing(atelier):
+    assert render_livret(livret_pk=987654) is None
+
+
+def test_livret_versions_are_numbered_and_kept(atelier, staff, django_capture_on_commit_callbacks):
+    first = generate(atelier, staff, django_capture_on_commit_callbacks)
+    second = generate(atelier, staff, django_capture_on_commit_callbacks)
+    assert (first.version, second.version) == (1, 2)
+    assert first.file.name != second.file.name
+    assert first.file.storage.exists(first.file.name)
+
+
+def test_livret_publish_needs_a_ready_version_and_a_held_workshop(
+    atelier, staff, django_capture_on_commit_callbacks
+):
+    pending = Livret.objects.create(atelier=atelier, version=9)
+    with pytest.raises(LivretError, match="prête"):
+        livret_service.publish(pending, by=staff)
+    livret = generate(atelier, staff, django_capture_on_commit_callbacks)
+    type(atelier).objects.filter(pk=atelier.pk).update(status=AtelierStatus.INSCRIPTIONS_CLOSES)
+    with pytest.raises(LivretError, match="Tenu"):
+        livret_service.publish(livret, by=staff)
+    type(atelier).objects.filter(pk=atelier.pk).update(status=AtelierStatus.TENU)
+    with pytest.raises(LivretError):
+        livret_service.publish(livret, by=InscriptionFactory(atelier=atelier).user)
+    assert not Livret.objects.filter(published=True).exists()
+
+
+def test_livret_publish_moves_the_workshop_tells_participants_and_renders_attestations(
+    atelier, staff, django_capture_on_commit_callbacks
+):
+    waiting = InscriptionFactory(atelier=atelier, status=InscriptionStatus.LISTE_ATTENTE)
+    livret = generate(atelier, staff, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        livret_service.publish(livret, by=staff)
+    livret.refresh_from_db()
+    atelier.refresh_from_db()
+    assert livret.published
+    assert livret.published_by == staff
+    assert livret.published_at
+    assert atelier.status == AtelierStatus.RESTITUTION_PUBLIEE
+    transition = AtelierTransition.objects.get(atelier=atelier, to_status=AtelierStatus.RESTITUTION_PUBLIEE)
+    assert transition.by == staff
+    confirmed = Inscription.objects.filter(atelier=atelier, status=InscriptionStatus.INSCRIT)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in confirmed)
+    assert waiting.user.email not in {m.to[0] for m in mail.outbox}
+    message = mail.outbox[0]
+    assert "Le livret de restitution est disponible" in message.subject
+    assert reverse("ateliers:livret_pdf", args=[atelier.pk]) in message.body
+    present = confirmed.filter(presence=Presence.PRESENT)
+    assert Attestation.objects.filter(inscription__atelier=atelier).count() == present.count() > 0
+    # Publishing again is a no-op.
+    with django_capture_on_commit_callbacks(execute=True):
+        livret_service.publish(livret, by=staff)
+    assert len(mail.outbox) == confirmed.count()
+
+
+def test_livret_content_change_after_publication_means_a_new_version(
+    atelier, staff, django_capture_on_commit_callbacks
+):
+    first = generate(atelier, staff, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        livret_service.publish(first, by=staff)
+        livret_service.spread(first, by=staff)
+    first.refresh_from_db()
+    first_bytes = read(first.file)
+    contenu = ContenuSequence.objects.filter(sequence__atelier=atelier).first()
+    contenu.texte += "<p>Un ajout après la publication.</p>"
+    contenu.save()
+    assert livret_service.content_digest(atelier) != first.content_digest
+    second = generate(atelier, staff, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        livret_service.publish(second, by=staff)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.published
+    assert second.published
+    assert second.diffuse_reseau  # spreading carries over to the new published version
+    assert read(first.file) == first_bytes  # the old version is kept, untouched
+    assert "Nouvelle version" in mail.outbox[0].subject
+    assert livret_service.published_version(atelier.pk) == second
+
+
+def test_livret_spread_needs_the_published_version(atelier, staff, django_capture_on_commit_callbacks):
+    livret = generate(atelier, staff, django_capture_on_commit_callbacks)
+    with pytest.raises(LivretError):
+        livret_service.spread(livret, by=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        livret_service.publish(livret, by=staff)
+    livret = livret_service.spread(livret, by=staff)
+    assert livret.diffuse_reseau
+    assert livret.diffuse_at
+
+
+def test_livret_unexpected_error_fails_the_version_with_a_reason(atelier, staff, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("police introuvable")
+
+    monkeypatch.setattr(livret_service, "render_pdf_document", broken)
+    livret = Livret.objects.create(atelier=atelier, version=1, requested_by=staff)
+    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    livret.refresh_from_db()
+    assert livret.failure_reason == "Erreur inattendue pendant le rendu (RuntimeError) : police introuvable"
+    assert not livret.file
+    # A failed version is not rendered again: staff generate a new one.
+    monkeypatch.undo()
+    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+
+
+def test_livret_sweep_requeues_then_fails_stuck_versions(atelier, django_capture_on_commit_callbacks):
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    stuck = Livret.objects.create(
+        atelier=atelier, version=1, status=LivretStatus.EN_COURS, started_at=long_ago, attempts=1
+    )
+    exhausted = Livret.objects.create(
+        atelier=atelier, version=2, status=LivretStatus.EN_COURS, started_at=long_ago, attempts=3
+    )
+    running = Livret.objects.create(
+        atelier=atelier, version=3, status=LivretStatus.EN_COURS, started_at=timezone.now(), attempts=1
+    )
+    lost = Livret.objects.create(atelier=atelier, version=4, queued_at=long_ago)
+    Livret.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep_stuck_livrets(older_than_seconds=600)
+    assert result["requeued"] == [stuck.pk]
+    assert sorted(result["failed"]) == sorted([exhausted.pk, lost.pk])
+    for livret in (stuck, exhausted, running, lost):
+        livret.refresh_from_db()
+    assert stuck.status == LivretStatus.PRET
+    assert stuck.attempts == 2
+    assert exhausted.status == LivretStatus.ECHEC
+    assert "après 3 tentative(s)" in exhausted.failure_reason
+    assert lost.status == LivretStatus.ECHEC
+    assert running.status == LivretStatus.EN_COURS  # still within its time: left alone
+
+
+def test_livret_attestation_for_present_participants_only(atelier):
+    present = Inscription.objects.filter(atelier=atelier, presence=Presence.PRESENT).first()
+    absent = Inscription.objects.filter(atelier=atelier, presence=Presence.ABSENT).first()
+    attestation = livret_service.render_attestation(present)
+    assert livret_service.render_attestation(present).pk == attestation.pk  # idempotent
+    reader = PdfReader(io.BytesIO(read(attestation.file)))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Attestation de participation" in text
+    assert present.user.last_name.upper() in text
+    assert "Structurer une offre d'accompagnement personnalisé" in text
+    assert len(reader.pages) == 1
+    with pytest.raises(LivretError):
+        livret_service.render_attestation(absent)
