@@ -5,6 +5,7 @@ registration answers 404; the predicates are checked again by the services.
 """
 
 from accompagnement.models import Adhesion, Organisation, User
+from ateliers.enums import AtelierStatus
 from ateliers.models import Atelier, Inscription
 
 
@@ -80,7 +81,9 @@ def can_cancel(by, inscription):
 
 def can_see_participants(user, atelier):
     """The participant list is for members of the network (and staff), never for drafts."""
-    return is_member(user) and ateliers_visible_to(user).filter(pk=atelier.pk).exists()
+    if is_staff(user):
+        return True
+    return atelier.status != AtelierStatus.BROUILLON and is_member(user)
 
 
 def can_manage(user):

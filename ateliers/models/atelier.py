@@ -250,7 +250,9 @@ class Rappel(models.Model):
     """A reminder sent for one registration; unique per (registration, kind) so it is never sent twice."""
 
     inscription = models.ForeignKey(Inscription, on_delete=models.CASCADE, related_name="rappels")
-    kind = models.CharField(_("type"), max_length=16, choices=RappelKind.choices, default=RappelKind.J_MOINS_2)
+    kind = models.CharField(
+        _("type"), max_length=16, choices=RappelKind.choices, default=RappelKind.J_MOINS_2
+    )
     sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
 
     class Meta:

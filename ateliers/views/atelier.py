@@ -33,13 +33,21 @@ EXPORT_FORMATS = {
 
 
 def _selected_programme(request):
-    """The programme asked for (?annee=), else this year's, else the latest; with all years for the menu."""
+    """The programme asked for (?annee=), else the one of the next workshop, else this year's or the latest.
+
+    Returns it with every programme, for the year menu.
+    """
     programmes = list(Programme.objects.order_by("-year"))
     wanted = request.GET.get("annee", "")
-    year = int(wanted) if wanted.isdigit() else timezone.localdate().year
-    selected = next((p for p in programmes if p.year == year), None)
-    if selected is None and not wanted:
-        selected = next((p for p in programmes if p.year < year), programmes[-1] if programmes else None)
+    if wanted:
+        selected = next((p for p in programmes if str(p.year) == wanted), None)
+        return selected, programmes
+    next_atelier = permissions.ateliers_visible_to(request.user).a_venir().only("programme_id").first()
+    if next_atelier is not None:
+        selected = next((p for p in programmes if p.pk == next_atelier.programme_id), None)
+        return selected, programmes
+    year = timezone.localdate().year
+    selected = next((p for p in programmes if p.year <= year), programmes[-1] if programmes else None)
     return selected, programmes
 
 

@@ -1,0 +1,80 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accompagnement import demo as accompagnement_demo
+from ateliers import demo
+from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
+from ateliers.models import Atelier, AtelierTransition, Inscription, Intervenant, Programme
+from ateliers.services.inscriptions import registration_problem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    accompagnement_demo.seed()
+    demo.seed(today=dt.date(2026, 11, 23))
+    return Atelier.objects.get(programme__year=2023, number=1)
+
+
+def test_demo_launch_workshop_like_the_domain(seeded):
+    launch = seeded
+    programme = Programme.objects.get(year=2023)
+    assert len(programme.theme_list) == 3
+    assert launch.status == AtelierStatus.TENU
+    assert launch.starts_at.year == 2023
+    assert launch.starts_at.month == 4
+    assert list(launch.sequences.values_list("kind", flat=True)) == [
+        SequenceKind.OUVERTURE,
+        SequenceKind.FEUILLE_DE_ROUTE,
+        SequenceKind.DEBAT,
+        SequenceKind.COMMUNICATION,
+        SequenceKind.ATELIERS,
+        SequenceKind.CLOTURE,
+    ]
+    roles = " ".join(Intervenant.objects.values_list("role", flat=True))
+    assert "Agence de reconversion de la Défense" in roles
+    assert "Directrice des ressources humaines" in roles
+    inscriptions = launch.inscriptions.all()
+    assert 38 <= inscriptions.count() <= 45
+    assert inscriptions.values("organisation__parent").distinct().count() >= 8
+    assert inscriptions.filter(presence=Presence.PRESENT).count() > 30
+    assert inscriptions.filter(consent_annuaire=False).exists()
+    assert list(launch.transitions.values_list("to_status", flat=True)) == [
+        AtelierStatus.INSCRIPTIONS_OUVERTES,
+        AtelierStatus.INSCRIPTIONS_CLOSES,
+        AtelierStatus.TENU,
+    ]
+    participant = inscriptions.get(user__email="participant@culture.gouv.fr")
+    assert participant.presence == Presence.PRESENT
+    assert participant.status == InscriptionStatus.INSCRIT
+
+
+def test_demo_two_upcoming_workshops_with_open_registrations(seeded):
+    upcoming = Atelier.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    assert upcoming.count() == 2
+    for atelier in upcoming:
+        assert atelier.status == AtelierStatus.INSCRIPTIONS_OUVERTES
+        assert registration_problem(atelier) is None
+    assert Inscription.objects.filter(
+        atelier=upcoming[0], user__email="tete.reseau@justice.gouv.fr", status=InscriptionStatus.INSCRIT
+    ).exists()
+
+
+def test_demo_seed_is_idempotent(seeded):
+    counts = (
+        Atelier.objects.count(),
+        Inscription.objects.count(),
+        Intervenant.objects.count(),
+        AtelierTransition.objects.count(),
+    )
+    lines = demo.seed(today=dt.date(2026, 11, 23))
+    assert (
+        Atelier.objects.count(),
+        Inscription.objects.count(),
+        Intervenant.objects.count(),
+        AtelierTransition.objects.count(),
+    ) == counts
+    assert any("tenu" in line for line in lines)

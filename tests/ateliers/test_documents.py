@@ -1,0 +1,105 @@
+"""What leaves the site as a file: CSV/XLSX exports, the sign-in sheet PDF, calendar files."""
+
+import io
+import subprocess
+
+import icalendar
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ateliers.enums import InscriptionStatus
+from tests.accompagnement.factories import OrganisationFactory
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def atelier_with_people():
+    atelier = AtelierFactory(title="Structurer l'offre")
+    ministry = OrganisationFactory(ministere=True, name="Ministère de la Justice")
+    sg = OrganisationFactory(name="Secrétariat général", parent=ministry)
+    louvre = OrganisationFactory(name="Musée du Louvre", acronym="Louvre")
+    InscriptionFactory(atelier=atelier, organisation=sg, user=member_of(sg, user__last_name="Benali"))
+    InscriptionFactory(atelier=atelier, organisation=louvre, user=member_of(louvre, user__last_name="Muller"))
+    InscriptionFactory(
+        atelier=atelier,
+        organisation=louvre,
+        status=InscriptionStatus.LISTE_ATTENTE,
+        user=member_of(louvre, user__last_name="Attente"),
+    )
+    return atelier
+
+
+def test_export_csv_lists_every_registration(client, staff, atelier_with_people):
+    client.force_login(staff)
+    response = client.get(reverse("ateliers:export", args=[atelier_with_people.pk, "csv"]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Atelier,Nom,Prénom,Adresse électronique,Ministère ou organisme")
+    assert len(lines) == 4
+    assert "BENALI" in text
+    assert "Ministère de la Justice" in text
+    assert "Liste d'attente" in text
+
+
+def test_export_xlsx_opens_in_a_spreadsheet(
+    client, staff, atelier_with_people, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    client.get("/")
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("ateliers:export", args=[atelier_with_people.pk, "xlsx"]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Atelier", "Nom", "Prénom")
+    assert {row[1] for row in rows[1:]} == {"BENALI", "MULLER", "ATTENTE"}
+
+
+def test_export_unknown_format_refused(client, staff, atelier_with_people):
+    client.force_login(staff)
+    assert client.get(reverse("ateliers:export", args=[atelier_with_people.pk, "json"])).status_code == 403
+
+
+def test_emargement_pdf_grouped_by_organisation(client, staff, atelier_with_people, tmp_path):
+    client.force_login(staff)
+    response = client.get(reverse("ateliers:emargement_pdf", args=[atelier_with_people.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    path = tmp_path / "emargement.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Feuille d'émargement" in text or "Feuille d’émargement" in text
+    assert text.index("Ministère de la Justice") < text.index("BENALI")
+    assert text.index("Musée du Louvre") < text.index("MULLER")
+    assert "ATTENTE" not in text  # only confirmed people sign
+
+
+def test_atelier_ics_is_a_valid_calendar(client, lead):
+    atelier = AtelierFactory(title="Immersions", place="Paris")
+    client.force_login(lead)
+    response = client.get(reverse("ateliers:atelier_ics", args=[atelier.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert "Immersions" in str(event["summary"])
+    assert event.decoded("dtstart") == atelier.starts_at.replace(microsecond=0)
+    assert str(event["location"]) == "Paris"
+
+
+def test_programme_feed_lists_the_years_visible_workshops(client, lead):
+    first = AtelierFactory(title="Premier")
+    AtelierFactory(programme=first.programme, title="Second", annule=True)
+    AtelierFactory(programme=first.programme, title="Brouillon caché", brouillon=True)
+    AtelierFactory(programme__year=2019, title="Autre année")
+    client.force_login(lead)
+    response = client.get(reverse("ateliers:programme_ics"), {"annee": first.programme.year})
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = {str(e["summary"]).split("— ", 2)[-1]: str(e["status"]) for e in calendar.walk("VEVENT")}
+    assert set(events) == {"Premier", "Second"}
+    assert events["Second"] == "CANCELLED"
