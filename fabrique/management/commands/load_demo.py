@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accompagnement import demo as accompagnement_demo
 from ateliers import demo as ateliers_demo
+from ateliers import livret_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = accompagnement_demo.seed()
             ateliers = ateliers_demo.seed()
+            ateliers += livret_demo.seed()  # after the workshops: it fills the launch workshop's booklet
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("Comptes de démonstration (adresse, mot de passe, rôle) :")
         for line in accounts:
