@@ -271,3 +271,18 @@ def test_programme_defaults_to_next_workshops_programme_and_other_years_by_query
     assert "Lancement" in content
     assert f"?annee={upcoming.programme.year}" in content
     assert old.programme.title in content
+
+
+def test_home_shows_next_workshops_and_my_registrations(client, lead, organisation):
+    mine = AtelierFactory(title="Atelier où je vais")
+    AtelierFactory(title="Autre atelier")
+    AtelierFactory(brouillon=True, title="Atelier en préparation")
+    InscriptionFactory(atelier=mine, user=lead, organisation=organisation)
+    client.force_login(lead)
+    content = client.get("/").content.decode()
+    block = content[content.index('id="prochains-ateliers"') : content.index('id="actions-a-traiter"')]
+    assert "Autre atelier" in block
+    assert "Atelier en préparation" not in block
+    mes = content[content.index('id="mes-inscriptions"') : content.index('id="actions-a-traiter"')]
+    assert "Atelier où je vais" in mes
+    assert "Autre atelier" not in mes
