@@ -34,9 +34,7 @@ def test_transitions_map_is_built_from_the_owned_steps():
 
 
 def test_create_immersion_logs_the_declaration(origin_lead, origin, host):
-    immersion = services.create_immersion(
-        ImmersionFactory.build(origin=origin, host=host), by=origin_lead
-    )
+    immersion = services.create_immersion(ImmersionFactory.build(origin=origin, host=host), by=origin_lead)
     log = immersion.transitions.get()
     assert (log.from_status, log.to_status, log.by) == ("", S.BROUILLON, origin_lead)
     assert immersion.created_by == origin_lead
@@ -72,7 +70,11 @@ def test_full_workflow_each_side_makes_its_step(immersion, origin_lead, host_lea
         ([], S.SOUMISE, "host_lead"),
         ([(S.SOUMISE, "origin_lead")], S.ACCEPTEE_ORIGINE, "host_lead"),
         ([(S.SOUMISE, "origin_lead")], S.ACCEPTEE_ORIGINE, "staff"),
-        ([(S.SOUMISE, "origin_lead"), (S.ACCEPTEE_ORIGINE, "origin_lead")], S.ACCEPTEE_ACCUEIL, "origin_lead"),
+        (
+            [(S.SOUMISE, "origin_lead"), (S.ACCEPTEE_ORIGINE, "origin_lead")],
+            S.ACCEPTEE_ACCUEIL,
+            "origin_lead",
+        ),
         ([(S.SOUMISE, "origin_lead")], S.ACCEPTEE_ORIGINE, "outsider_lead"),
     ],
 )
@@ -164,7 +166,9 @@ def test_calendar_starts_and_ends_immersions(origin, host):
     assert services.advance_statuses() == 0
 
 
-def test_origin_acceptance_emails_the_tutor_a_link(immersion, origin_lead, django_capture_on_commit_callbacks):
+def test_origin_acceptance_emails_the_tutor_a_link(
+    immersion, origin_lead, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         walk(immersion, (S.SOUMISE, origin_lead), (S.ACCEPTEE_ORIGINE, origin_lead))
     tutor_mails = [m for m in mail.outbox if immersion.tutor_email in m.to]

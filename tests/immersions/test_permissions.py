@@ -1,0 +1,205 @@
+"""Every object URL, for each role: what they may see (200), what is hidden (404), what is refused (403)."""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus, ImmersionStatus
+from immersions.models import Document
+from tests.accompagnement.factories import UserFactory
+from tests.immersions.factories import EchangeFactory, ImmersionFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["staff", "origin_lead", "host_lead", "outsider_lead", "participant", "agent", "tutor"]
+
+# url key -> expected status per role
+MATRIX = {
+    "immersion_detail": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 200,
+        "tutor": 200,
+    },
+    "immersion_update": {
+        "staff": 403,
+        "origin_lead": 200,
+        "host_lead": 403,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 403,
+        "tutor": 403,
+    },
+    "immersion_bilan": {
+        "staff": 403,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 403,
+        "tutor": 200,
+    },
+    "confidential_detail": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 404,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 200,
+        "tutor": 200,
+    },
+    "synthese_download": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 200,
+        "tutor": 200,
+    },
+    "echange_detail": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 200,
+        "tutor": 404,
+    },
+    "echange_update": {
+        "staff": 403,
+        "origin_lead": 200,
+        "host_lead": 403,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 403,
+        "tutor": 404,
+    },
+    "convention_download": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 200,
+        "tutor": 404,
+    },
+    "service_detail": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 404,
+        "outsider_lead": 404,
+        "participant": 404,
+        "agent": 404,
+        "tutor": 404,
+    },
+    "indicateurs": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 200,
+        "participant": 403,
+        "agent": 403,
+        "tutor": 403,
+    },
+    "immersion_create": {
+        "staff": 200,
+        "origin_lead": 200,
+        "host_lead": 200,
+        "outsider_lead": 200,
+        "participant": 403,
+        "agent": 403,
+        "tutor": 403,
+    },
+}
+
+
+def _document(**owner):
+    document = Document.objects.create(
+        kind=DocumentKind.CONVENTION if "echange" in owner else DocumentKind.SYNTHESE,
+        status=DocumentStatus.PRET,
+        **owner,
+    )
+    document.file.save("test.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    return document
+
+
+@pytest.fixture
+def world(origin, origin_service, host, staff, origin_lead, host_lead, outsider_lead, participant):  # noqa: PLR0917 - pytest injects fixtures by name
+    agent = UserFactory(email="agent.concerne@exemple.gouv.fr")
+    tutor = UserFactory(email="tuteur.concerne@exemple.gouv.fr")
+    people = {"agent_email": agent.email, "tutor_email": tutor.email}
+    draft = ImmersionFactory(origin=origin, origin_service=origin_service, host=host, **people)
+    finished = ImmersionFactory(
+        origin=origin, origin_service=origin_service, host=host, status=ImmersionStatus.TERMINEE, **people
+    )
+    confidential = ImmersionFactory(
+        origin=origin, origin_service=origin_service, host=host, confidential=True, **people
+    )
+    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host, agent_email=agent.email)
+    signed = EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        agent_email=agent.email,
+        status=EchangeStatus.SIGNEE,
+    )
+    urls = {
+        "immersion_detail": f"/immersions/{draft.pk}/",
+        "immersion_update": f"/immersions/{draft.pk}/modifier/",
+        "immersion_bilan": f"/immersions/{finished.pk}/bilan/",
+        "confidential_detail": f"/immersions/{confidential.pk}/",
+        "synthese_download": f"/documents/{_document(immersion=finished).pk}/telecharger/",
+        "echange_detail": f"/echanges/{echange.pk}/",
+        "echange_update": f"/echanges/{echange.pk}/modifier/",
+        "convention_download": f"/documents/{_document(echange=signed).pk}/telecharger/",
+        "service_detail": f"/echanges/services/{origin_service.slug}/",
+        "indicateurs": "/indicateurs/",
+        "immersion_create": "/immersions/nouvelle/",
+    }
+    users = {
+        "staff": staff,
+        "origin_lead": origin_lead,
+        "host_lead": host_lead,
+        "outsider_lead": outsider_lead,
+        "participant": participant,
+        "agent": agent,
+        "tutor": tutor,
+    }
+    return urls, users
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_object_urls_matrix(client, world, role):
+    urls, users = world
+    client.force_login(users[role])
+    got = {}
+    for key, url in urls.items():
+        response = client.get(url)
+        got[key] = response.status_code
+        if response.streaming:
+            # Reading to the end closes the file (the test client wraps the stream).
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
+    expected = {key: MATRIX[key][role] for key in urls}
+    assert got == expected
+
+
+def test_anonymous_is_sent_to_login_everywhere(client, world):
+    urls, _users = world
+    for url in [*urls.values(), "/immersions/", "/echanges/", "/a-traiter/", "/indicateurs/export.csv"]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/compte/login/" in response["Location"]
+
+
+def test_lists_show_each_role_only_its_rows(client, world):
+    _urls, users = world
+    client.force_login(users["host_lead"])
+    content = client.get("/immersions/").content.decode()
+    assert "2 immersions" in content  # the draft and the finished one; not the confidential one
+    assert "confidentielle" not in content
+    client.force_login(users["participant"])
+    assert "Aucune immersion ne correspond" in client.get("/immersions/").content.decode()
+    assert "Aucune convention ne correspond" in client.get("/echanges/").content.decode()

@@ -1,0 +1,98 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+from django.utils import timezone
+
+from immersions.enums import EchangeStatus, ImmersionStatus, ReminderKind
+from immersions.models import Immersion, Reminder
+from immersions.services.common import add_working_days, subtract_working_days
+from immersions.services.reminders import send_due_reminders
+from immersions.tasks import send_reminders
+from tests.immersions.factories import EchangeFactory, ImmersionFactory, in_days
+
+pytestmark = pytest.mark.django_db
+
+
+def test_working_days_skip_weekends():
+    friday = datetime.date(2026, 11, 20)
+    assert add_working_days(friday, 1) == datetime.date(2026, 11, 23)
+    assert add_working_days(friday, 5) == datetime.date(2026, 11, 27)
+    assert subtract_working_days(datetime.date(2026, 11, 27), 5) == friday
+
+
+def _submitted(origin, host, *, days_ago, status=ImmersionStatus.SOUMISE):
+    immersion = ImmersionFactory(origin=origin, host=host, status=status)
+    Immersion.objects.filter(pk=immersion.pk).update(
+        status_changed_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    return immersion
+
+
+def test_party_that_has_not_acted_after_five_working_days_is_reminded_once(
+    origin, host, origin_lead, django_capture_on_commit_callbacks
+):
+    late = _submitted(origin, host, days_ago=8)
+    _submitted(origin, host, days_ago=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == 1
+    assert [m.to for m in mail.outbox] == [[origin_lead.email]]
+    assert "Relance" in mail.outbox[0].subject
+    assert Reminder.objects.get().immersion == late
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_host_reminder_carries_a_fresh_tutor_link(origin, host, django_capture_on_commit_callbacks):
+    immersion = _submitted(origin, host, days_ago=10, status=ImmersionStatus.ACCEPTEE_ORIGINE)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders()
+    message = next(m for m in mail.outbox if immersion.tutor_email in m.to)
+    assert "/immersions/lien/tuteur_accueil/" in message.body
+
+
+def test_bilan_due_after_the_end(origin, host, origin_lead, django_capture_on_commit_callbacks):
+    immersion = ImmersionFactory(
+        origin=origin,
+        host=host,
+        status=ImmersionStatus.TERMINEE,
+        start_date=in_days(-9),
+        end_date=in_days(-2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders()
+        send_due_reminders()
+    reminder = Reminder.objects.get(kind=ReminderKind.BILAN_DU)
+    assert reminder.immersion == immersion
+    assert origin_lead.email in reminder.recipients
+    assert len(mail.outbox) == 1
+
+
+def test_return_reminder_two_months_before_the_end(origin, origin_service, host, origin_lead):
+    due = EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=EchangeStatus.EN_COURS,
+        start_date=in_days(-100),
+        end_date=in_days(55),
+    )
+    EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=EchangeStatus.EN_COURS,
+        start_date=in_days(-100),
+        end_date=in_days(120),
+    )
+    assert send_due_reminders() == 1
+    assert Reminder.objects.get(kind=ReminderKind.RETOUR_A_PREPARER).echange == due
+
+
+def test_database_refuses_a_second_reminder_for_the_same_event(origin, host):
+    immersion = ImmersionFactory(origin=origin, host=host)
+    Reminder.objects.create(kind=ReminderKind.BILAN_DU, immersion=immersion)
+    with pytest.raises(IntegrityError):
+        Reminder.objects.create(kind=ReminderKind.BILAN_DU, immersion=immersion)

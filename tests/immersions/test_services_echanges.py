@@ -1,0 +1,187 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from immersions.enums import DocumentKind, EchangeStatus, Party
+from immersions.models import Derogation, Document, EchangeTalent
+from immersions.services import echanges as services
+from immersions.services.common import CapReachedError, TransitionError
+from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, in_days
+
+pytestmark = pytest.mark.django_db
+S = EchangeStatus
+
+
+@pytest.fixture
+def echange(origin, origin_service, host):
+    return EchangeFactory(origin=origin, origin_service=origin_service, host=host)
+
+
+def submit(echange, lead):
+    services.transition_echange(echange, S.SOUMISE, by=lead)
+    return echange
+
+
+def test_origin_validation_then_host_validation(echange, origin_lead, host_lead):
+    submit(echange, origin_lead)
+    with pytest.raises(PermissionDenied):
+        services.transition_echange(echange, S.VALIDEE_ORIGINE, by=host_lead)
+    services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+    with pytest.raises(PermissionDenied):
+        services.transition_echange(echange, S.VALIDEE_ACCUEIL, by=origin_lead)
+    services.transition_echange(echange, S.VALIDEE_ACCUEIL, by=host_lead)
+    assert echange.status == S.VALIDEE_ACCUEIL
+    assert list(echange.transitions.values_list("to_status", flat=True)) == [
+        S.SOUMISE,
+        S.VALIDEE_ORIGINE,
+        S.VALIDEE_ACCUEIL,
+    ]
+
+
+def test_cap_reached_refuses_with_the_service_figures(origin, origin_service, host, origin_lead):
+    origin_service.cliquet = 1
+    origin_service.save()
+    EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=S.EN_COURS)
+    candidate = submit(EchangeFactory(origin=origin, origin_service=origin_service, host=host), origin_lead)
+    with pytest.raises(CapReachedError) as error:
+        services.transition_echange(candidate, S.VALIDEE_ORIGINE, by=origin_lead)
+    message = error.value.message
+    assert "plafond atteint" in message
+    assert "Direction des ressources humaines" in message
+    assert "cliquet de 1" in message
+    assert "1 agent(s) déjà absent(s)" in message
+    candidate.refresh_from_db()
+    assert candidate.status == S.SOUMISE
+
+
+def test_cap_counts_only_overlapping_departures_of_the_same_service(
+    origin, origin_service, host, origin_lead
+):
+    origin_service.cliquet = 1
+    origin_service.save()
+    EchangeFactory(  # over before the candidate starts
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=S.EN_COURS,
+        start_date=in_days(-100),
+        end_date=in_days(10),
+    )
+    EchangeFactory(origin=origin, host=host, status=S.EN_COURS)  # another service
+    EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=S.ANNULEE)
+    candidate = submit(EchangeFactory(origin=origin, origin_service=origin_service, host=host), origin_lead)
+    assert services.transition_echange(candidate, S.VALIDEE_ORIGINE, by=origin_lead)
+
+
+def test_service_without_cap_is_not_limited(echange, origin, origin_service, host, origin_lead):
+    EchangeFactory.create_batch(3, origin=origin, origin_service=origin_service, host=host, status=S.EN_COURS)
+    submit(echange, origin_lead)
+    assert services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+
+
+def test_critical_function_needs_a_derogation_by_the_origin(echange, origin_service, origin_lead, host_lead):
+    echange.fonction_critique = FonctionCritiqueFactory(service=origin_service)
+    echange.save()
+    submit(echange, origin_lead)
+    with pytest.raises(TransitionError, match="dérogation"):
+        services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+    with pytest.raises(PermissionDenied):
+        services.grant_derogation(echange, by=host_lead, reason="Pourquoi pas.")
+    assert services.grant_derogation(echange, by=origin_lead, reason="Intérim assuré par l'adjoint.")
+    assert not services.grant_derogation(echange, by=origin_lead, reason="Deuxième clic.")
+    derogation = Derogation.objects.get(echange=echange)
+    assert (derogation.granted_by, derogation.fonction) == (origin_lead, echange.fonction_critique)
+    assert derogation.granted_at is not None
+    assert services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+
+
+def test_three_agreements_sign_the_agreement_and_queue_its_pdf(  # noqa: PLR0917 - pytest injects fixtures by name
+    echange, origin_lead, host_lead, participant, django_capture_on_commit_callbacks, settings
+):
+    echange.agent_email = participant.email
+    echange.save()
+    submit(echange, origin_lead)
+    services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+    services.transition_echange(echange, S.VALIDEE_ACCUEIL, by=host_lead)
+    with pytest.raises(PermissionDenied):
+        services.record_agreement(echange, Party.ACCUEIL, by=origin_lead)
+    assert services.record_agreement(echange, Party.ORIGINE, by=origin_lead)
+    assert not services.record_agreement(echange, Party.ORIGINE, by=origin_lead)
+    services.record_agreement(echange, Party.AGENT, by=participant)
+    assert echange.status == S.VALIDEE_ACCUEIL
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_agreement(echange, Party.ACCUEIL, by=host_lead)
+    echange.refresh_from_db()
+    assert echange.status == S.SIGNEE
+    assert echange.origin_agreed_by == origin_lead
+    assert echange.host_agreed_by == host_lead
+    assert echange.agent_agreed_label == participant.display_name
+    assert echange.transitions.last().to_status == S.SIGNEE
+    document = Document.objects.get(echange=echange, kind=DocumentKind.CONVENTION)
+    assert document.status == "pret"  # tasks are eager in tests
+    assert any(participant.email in m.to for m in mail.outbox)
+
+
+def test_return_preparation_moves_a_running_agreement(echange, origin_lead, host_lead):
+    echange.status = S.EN_COURS
+    echange.save()
+    with pytest.raises(PermissionDenied):
+        services.prepare_return(
+            echange,
+            by=host_lead,
+            planned_return_date=echange.end_date,
+            return_interview_date=None,
+            return_position="",
+        )
+    services.prepare_return(
+        echange,
+        by=origin_lead,
+        planned_return_date=echange.end_date,
+        return_interview_date=in_days(200),
+        return_position="Cheffe de projet RH au service d'origine",
+    )
+    assert echange.status == S.RETOUR_PREPARE
+    assert echange.return_position == "Cheffe de projet RH au service d'origine"
+
+
+def test_renewal_creates_a_linked_draft_after_the_end(echange, origin_lead):
+    echange.status = S.EN_COURS
+    echange.save()
+    renewal = services.renew_echange(echange, by=origin_lead)
+    assert renewal.previous == echange
+    assert renewal.status == S.BROUILLON
+    assert renewal.start_date == echange.end_date + (in_days(1) - in_days(0))
+    assert (renewal.end_date - renewal.start_date) == (echange.end_date - echange.start_date)
+    assert renewal.agent_email == echange.agent_email
+    assert renewal.agent_agreed_at is None
+    assert "Renouvellement" in renewal.transitions.get().reason
+
+
+def test_draft_cannot_be_renewed(echange, origin_lead):
+    with pytest.raises(TransitionError):
+        services.renew_echange(echange, by=origin_lead)
+
+
+def test_calendar_starts_signed_and_ends_returned_agreements(origin, origin_service, host):
+    signed = EchangeFactory(
+        origin=origin, origin_service=origin_service, host=host, status=S.SIGNEE, start_date=in_days(0)
+    )
+    returned = EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=S.RETOUR_PREPARE,
+        start_date=in_days(-200),
+        end_date=in_days(-1),
+    )
+    running = EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=S.EN_COURS,
+        start_date=in_days(-200),
+        end_date=in_days(-1),
+    )
+    assert services.advance_statuses() == 2
+    statuses = dict(EchangeTalent.objects.values_list("pk", "status"))
+    assert statuses == {signed.pk: S.EN_COURS, returned.pk: S.TERMINEE, running.pk: S.EN_COURS}

@@ -1,0 +1,311 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from immersions.enums import EchangeStatus, ImmersionKind, ImmersionStatus
+from immersions.models import Document, EchangeTalent, FonctionCritique, Immersion, ImmersionTransition
+from tests.immersions.conftest import walk
+from tests.immersions.factories import EchangeFactory, ImmersionFactory, in_days
+
+pytestmark = pytest.mark.django_db
+S = ImmersionStatus
+
+
+def form_data(origin, origin_service, host, **overrides):
+    data = {
+        "agent_name": "MARTIN Zoé",
+        "agent_email": "zoe.martin@exemple.gouv.fr",
+        "agent_grade": "Secrétaire administrative",
+        "agent_categorie": "B",
+        "origin": origin.pk,
+        "origin_service": origin_service.pk,
+        "manager_name": "",
+        "manager_email": "",
+        "host": host.pk,
+        "host_service": "",
+        "tutor_name": "DURAND Paul",
+        "tutor_email": "paul.durand@exemple.gouv.fr",
+        "kind": ImmersionKind.PREPARATION_MOBILITE,
+        "objectives": "Découvrir le métier de gestionnaire RH de proximité.",
+        "start_date": in_days(10).isoformat(),
+        "end_date": in_days(14).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_lead_declares_and_submits_an_immersion(client, origin, origin_service, host, origin_lead):
+    client.force_login(origin_lead)
+    response = client.post(
+        "/immersions/nouvelle/", {**form_data(origin, origin_service, host), "soumettre": ""}
+    )
+    immersion = Immersion.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/immersions/{immersion.pk}/"
+    assert immersion.status == S.SOUMISE
+    assert immersion.created_by == origin_lead
+    assert list(immersion.transitions.values_list("to_status", flat=True)) == [S.BROUILLON, S.SOUMISE]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"end_date": "2026-01-01", "start_date": "2026-01-10"}, "postérieure à la date de début"),
+        ({"end_date": "2027-12-31", "start_date": "2026-01-01"}, "maximum autorisé de 90 jours"),
+        ({"agent_email": "pas-une-adresse"}, "Saisissez une adresse"),
+        ({"tutor_name": ""}, "Ce champ est obligatoire"),
+    ],
+)
+def test_bad_input_gives_a_form_error(client, origin, origin_service, host, origin_lead, overrides, error):  # noqa: PLR0917 - pytest injects fixtures by name
+    client.force_login(origin_lead)
+    response = client.post("/immersions/nouvelle/", form_data(origin, origin_service, host, **overrides))
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert "fr-input-group--error" in response.content.decode() or "fr-fieldset--error" in (
+        response.content.decode()
+    )
+    assert not Immersion.objects.exists()
+
+
+def test_service_of_another_organisation_is_refused(client, origin, origin_service, host, origin_lead):
+    client.force_login(origin_lead)
+    data = form_data(origin, origin_service, host, host_service=origin_service.pk)
+    response = client.post("/immersions/nouvelle/", data)
+    assert response.status_code == 400
+    assert "ne fait pas partie de l" in response.content.decode()
+
+
+def test_lead_cannot_declare_for_an_organisation_they_do_not_lead(
+    client, origin, origin_service, host, host_lead
+):
+    client.force_login(host_lead)
+    response = client.post("/immersions/nouvelle/", form_data(origin, origin_service, host))
+    assert response.status_code == 400
+    assert not Immersion.objects.exists()
+
+
+def test_wrong_side_post_is_403_and_changes_nothing(client, immersion, origin_lead, host_lead):
+    walk(immersion, (S.SOUMISE, origin_lead))
+    client.force_login(host_lead)
+    response = client.post(
+        f"/immersions/{immersion.pk}/etape/", {"to": S.ACCEPTEE_ORIGINE, "expected": S.SOUMISE}
+    )
+    assert response.status_code == 403
+    immersion.refresh_from_db()
+    assert immersion.status == S.SOUMISE
+    assert immersion.transitions.count() == 1
+
+
+def test_double_click_records_one_transition(client, immersion, origin_lead):
+    walk(immersion, (S.SOUMISE, origin_lead))
+    client.force_login(origin_lead)
+    data = {"to": S.ACCEPTEE_ORIGINE, "expected": S.SOUMISE}
+    first = client.post(f"/immersions/{immersion.pk}/etape/", data, follow=True)
+    second = client.post(f"/immersions/{immersion.pk}/etape/", data, follow=True)
+    assert "Étape enregistrée" in first.content.decode()
+    assert "déjà enregistrée" in second.content.decode()
+    assert ImmersionTransition.objects.filter(immersion=immersion, to_status=S.ACCEPTEE_ORIGINE).count() == 1
+
+
+def test_refusal_without_reason_shows_the_error_on_the_page(client, immersion, origin_lead):
+    walk(immersion, (S.SOUMISE, origin_lead))
+    client.force_login(origin_lead)
+    response = client.post(f"/immersions/{immersion.pk}/etape/", {"to": S.REFUSEE, "expected": S.SOUMISE})
+    assert response.status_code == 400
+    assert "Indiquez le motif" in response.content.decode()
+    immersion.refresh_from_db()
+    assert immersion.status == S.SOUMISE
+
+
+def test_detail_shows_the_timeline_and_the_owned_actions(client, immersion, origin_lead, host_lead):
+    walk(immersion, (S.SOUMISE, origin_lead))
+    client.force_login(origin_lead)
+    content = client.get(f"/immersions/{immersion.pk}/").content.decode()
+    assert "Historique" in content
+    assert "Accepter pour l&#x27;origine" in content
+    client.force_login(host_lead)
+    content = client.get(f"/immersions/{immersion.pk}/").content.decode()
+    assert "Accepter pour l&#x27;origine" not in content
+
+
+def test_bilan_form_records_the_assessment(client, immersion, host_lead):
+    immersion.status = S.TERMINEE
+    immersion.save()
+    client.force_login(host_lead)
+    assert client.post(f"/immersions/{immersion.pk}/bilan/", {"deroulement": "total"}).status_code == 400
+    response = client.post(
+        f"/immersions/{immersion.pk}/bilan/",
+        {
+            "deroulement": "partiel",
+            "learned": "Le pilotage d'un plan de formation.",
+            "host_feedback": "",
+            "outcome": "a_retravailler",
+            "next_steps": "",
+        },
+    )
+    assert response.status_code == 302
+    immersion.refresh_from_db()
+    assert immersion.status == S.BILAN_FAIT
+    assert immersion.bilan.get_outcome_display() == "À retravailler"
+
+
+def test_synthese_pdf_is_rendered_and_downloaded_by_a_party(
+    client, immersion, origin_lead, outsider_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(origin_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/immersions/{immersion.pk}/synthese/")
+    document = Document.objects.get(immersion=immersion)
+    assert document.status == "pret"
+    assert document.pages >= 1
+    assert len(document.sha256) == 64
+    response = client.get(f"/documents/{document.pk}/telecharger/")
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF")
+    assert document.size == len(content)
+    client.force_login(outsider_lead)
+    assert client.post(f"/immersions/{immersion.pk}/synthese/").status_code == 404
+    assert client.get(f"/documents/{document.pk}/telecharger/").status_code == 404
+
+
+def test_echange_cap_refusal_shows_the_service_figures(client, origin, origin_service, host, origin_lead):
+    origin_service.cliquet = 1
+    origin_service.save()
+    EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.EN_COURS)
+    echange = EchangeFactory(
+        origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.SOUMISE
+    )
+    client.force_login(origin_lead)
+    response = client.post(
+        f"/echanges/{echange.pk}/etape/",
+        {"to": EchangeStatus.VALIDEE_ORIGINE, "expected": EchangeStatus.SOUMISE},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "plafond atteint" in content
+    assert "cliquet de 1" in content
+    echange.refresh_from_db()
+    assert echange.status == EchangeStatus.SOUMISE
+
+
+def test_echange_form_checks_dates_and_critical_function(client, origin, origin_service, host, origin_lead):
+    other = FonctionCritique.objects.create(service=host, title="Standard")
+    client.force_login(origin_lead)
+    data = {
+        "agent_name": "LEROY Anne",
+        "agent_email": "anne.leroy@exemple.gouv.fr",
+        "agent_grade": "Attachée",
+        "agent_categorie": "A",
+        "origin": origin.pk,
+        "origin_service": origin_service.pk,
+        "fonction_critique": other.pk,
+        "host": host.pk,
+        "mission": "Mission de six mois.",
+        "start_date": in_days(30).isoformat(),
+        "end_date": in_days(20).isoformat(),
+        "planned_return_date": in_days(10).isoformat(),
+        "host_pays_travel": "on",
+    }
+    response = client.post("/echanges/nouvelle/", data)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "postérieure à la date de début" in content
+    assert "appartient à un autre service" in content
+    data.update(
+        end_date=in_days(200).isoformat(), planned_return_date=in_days(201).isoformat(), fonction_critique=""
+    )
+    response = client.post("/echanges/nouvelle/", {**data, "soumettre": ""})
+    assert response.status_code == 302
+    assert EchangeTalent.objects.get().status == EchangeStatus.SOUMISE
+
+
+def test_service_page_lists_departures_and_adds_a_critical_function(
+    client, origin, origin_service, host, origin_lead
+):
+    origin_service.cliquet = 1
+    origin_service.save()
+    away = EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=EchangeStatus.EN_COURS,
+        start_date=in_days(-10),
+    )
+    client.force_login(origin_lead)
+    url = f"/echanges/services/{origin_service.slug}/"
+    content = client.get(url).content.decode()
+    assert away.reference in content
+    assert "Plafond atteint" in content
+    assert client.post(url, {"title": "Gestion de la paie", "description": ""}).status_code == 302
+    assert client.post(url, {"title": "Gestion de la paie", "description": ""}).status_code == 400
+    assert FonctionCritique.objects.filter(service=origin_service).count() == 1
+
+
+def test_a_traiter_and_home_list_the_steps_waiting_for_the_lead(client, immersion, origin_lead, host_lead):
+    walk(immersion, (S.SOUMISE, origin_lead))
+    client.force_login(origin_lead)
+    assert immersion.reference in client.get("/a-traiter/").content.decode()
+    home = client.get("/").content.decode()
+    assert "Immersions à accepter pour l&#x27;origine" in home
+    assert "/a-traiter/" in home
+    client.force_login(host_lead)
+    assert immersion.reference not in client.get("/a-traiter/").content.decode()
+
+
+def test_indicators_figures_and_csv(client, origin, host, staff, outsider_lead):
+    ImmersionFactory(
+        origin=origin, host=host, status=S.BILAN_FAIT, start_date=in_days(-30), end_date=in_days(-21)
+    )
+    ImmersionFactory(
+        origin=origin, host=host, status=S.TERMINEE, start_date=in_days(-10), end_date=in_days(-9)
+    )
+    client.force_login(staff)
+    content = client.get("/indicateurs/").content.decode()
+    assert "<svg" in content
+    assert "<table>" in content
+    assert "50 %" in content  # one of the two finished immersions has its bilan
+    assert "6.0" in content or "6,0" in content  # (10 + 2) / 2 days
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/indicateurs/export.csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert ["immersions", "total", "2"] in rows
+    assert ["par ministère", origin.name, "2"] in rows
+    client.force_login(outsider_lead)
+    assert "Aucune donnée" in client.get("/indicateurs/").content.decode()
+
+
+def _measure(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/immersions/", "/immersions/?status=soumise", "/echanges/", "/a-traiter/", "/indicateurs/", "/"],
+)
+def test_query_count_is_the_same_at_1_and_500_rows(  # noqa: PLR0917 - pytest injects fixtures by name
+    client, origin, origin_service, host, origin_lead, django_assert_num_queries, url
+):
+    def make(count):
+        Immersion.objects.bulk_create(
+            ImmersionFactory.build(origin=origin, origin_service=origin_service, host=host, status=S.SOUMISE)
+            for _ in range(count)
+        )
+        EchangeTalent.objects.bulk_create(
+            EchangeFactory.build(origin=origin, origin_service=origin_service, host=host, status="soumise")
+            for _ in range(count)
+        )
+
+    make(1)
+    client.force_login(origin_lead)
+    client.get(url)  # warm the session (charter acceptance is remembered in it)
+    at_one = _measure(client, url)
+    make(499)
+    with django_assert_num_queries(at_one):
+        client.get(url)
