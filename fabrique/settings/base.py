@@ -7,6 +7,7 @@ A required variable that is missing or malformed stops the start with a message 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -260,6 +261,15 @@ CELERY_BEAT_SCHEDULE["ateliers-send-due-reminders"] = {
     "task": "ateliers.send_due_reminders",
     "schedule": 60 * 60,
 }
+# Immersions: statuses that follow the calendar (start, end), then the reminders of the day.
+CELERY_BEAT_SCHEDULE["immersions-advance-statuses"] = {
+    "task": "immersions.advance_statuses",
+    "schedule": crontab(hour=5, minute=30),
+}
+CELERY_BEAT_SCHEDULE["immersions-send-reminders"] = {
+    "task": "immersions.send_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
 # Livret: versions whose worker died are queued again (a bounded number of times) or failed.
 CELERY_BEAT_SCHEDULE["ateliers-sweep-stuck-livrets"] = {
     "task": "ateliers.sweep_stuck_livrets",
@@ -272,6 +282,14 @@ LIVRET_SOFT_TIME_LIMIT = env.int("LIVRET_SOFT_TIME_LIMIT", default=90)
 LIVRET_TIME_LIMIT = env.int("LIVRET_TIME_LIMIT", default=120)
 # A version "en cours" longer than this lost its worker: the sweep queues it again.
 LIVRET_STUCK_AFTER_SECONDS = env.int("LIVRET_STUCK_AFTER_SECONDS", default=LIVRET_TIME_LIMIT + 60)
+
+# --- Immersions and Talent Exchange ------------------------------------------------------------------
+IMMERSION_MAX_DAYS = env.int("IMMERSION_MAX_DAYS", default=90)
+ECHANGE_MAX_DAYS = env.int("ECHANGE_MAX_DAYS", default=3 * 365)
+# A tutor's or agent's signed link expires after this many days and works only once.
+IMMERSION_LINK_MAX_AGE_DAYS = env.int("IMMERSION_LINK_MAX_AGE_DAYS", default=14)
+IMMERSION_REMINDER_WORKING_DAYS = 5
+ECHANGE_RETURN_REMINDER_DAYS = 61  # "two months before the end"
 
 # --- Logging ----------------------------------------------------------------------------------------
 LOGGING = {

@@ -6,6 +6,7 @@ from django.db import transaction
 from accompagnement import demo as accompagnement_demo
 from ateliers import demo as ateliers_demo
 from ateliers import livret_demo
+from immersions import demo as immersions_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             accounts = accompagnement_demo.seed()
             ateliers = ateliers_demo.seed()
             ateliers += livret_demo.seed()  # after the workshops: it fills the launch workshop's booklet
+            immersions = immersions_demo.seed()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("Comptes de démonstration (adresse, mot de passe, rôle) :")
         for line in accounts:
@@ -24,3 +26,4 @@ class Command(BaseCommand):
         self.stdout.write("Ateliers :")
         for line in ateliers:
             self.stdout.write(f"  {line}")
+        self.stdout.write(immersions)
