@@ -211,6 +211,7 @@ class OrganisationAdmin(StaffAdminMixin, admin.ModelAdmin):
                 ),
                 _dispositif_count=Count("dispositifs", distinct=True),
             )
+            .order_by("name")  # an aggregate drops Meta.ordering; the autocomplete paginates this
         )
 
     @admin.display(description=_("membres"), ordering="_member_count")

@@ -194,12 +194,10 @@ def seed_members():
 
 def seed_dispositifs():
     """The catalogue: schemes inspired by what the network's members presented (idempotent by title)."""
-    authors = {
-        a.organisation.slug: a.user
-        for a in Adhesion.objects.filter(role__in=[Role.TETE_DE_RESEAU, Role.REPRESENTANT]).select_related(
-            "organisation", "user"
-        )
-    }
+    authors = {}
+    # Later rows win: a tête de réseau over a représentant over an animator (who writes the DGAFP's own).
+    for adhesion in Adhesion.objects.select_related("organisation", "user").order_by("role", "-pk"):
+        authors[adhesion.organisation.slug] = adhesion.user
     created = {}
     for row in DISPOSITIFS:
         organisation = Organisation.objects.get(slug=row["organisation"])

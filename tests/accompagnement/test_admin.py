@@ -1,0 +1,156 @@
+"""The DGAFP staff's admin: fixed query counts, counts per organisation, permissions, the charter."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accompagnement.models import Charte, Dispositif
+from tests.accompagnement.factories import (
+    AdhesionFactory,
+    CharteFactory,
+    DispositifFactory,
+    OrganisationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build(size):
+    for index in range(size):
+        ministry = OrganisationFactory(ministere=True)
+        direction = OrganisationFactory(parent=ministry)
+        AdhesionFactory(organisation=direction)
+        DispositifFactory(organisation=direction, title=f"Dispositif {index}")
+
+
+@pytest.mark.parametrize(
+    "model", ["organisation", "dispositif", "user", "adhesion", "charte", "acceptationcharte"]
+)
+def test_admin_changelists_query_count_does_not_grow(client, staff, model):
+    url = reverse(f"admin:accompagnement_{model}_changelist")
+    client.force_login(staff)
+    counts = []
+    for size in [1, 49]:  # 1 row, then 50 rows
+        build(size)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_admin_organisation_list_shows_member_and_scheme_counts(client, staff):
+    ministry = OrganisationFactory(ministere=True, name="Ministère compté")
+    AdhesionFactory(organisation=ministry)
+    AdhesionFactory(organisation=ministry)
+    DispositifFactory(organisation=ministry)
+    client.force_login(staff)
+    response = client.get(reverse("admin:accompagnement_organisation_changelist"), {"q": "compté"})
+    row = response.context["cl"].result_list[0]
+    assert (row._member_count, row._dispositif_count) == (2, 1)
+
+
+def test_admin_organisation_autocomplete(client, staff):
+    OrganisationFactory(name="Voies navigables de France", acronym="VNF")
+    client.force_login(staff)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "VNF",
+            "app_label": "accompagnement",
+            "model_name": "dispositif",
+            "field_name": "organisation",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Voies navigables de France (VNF)"]
+
+
+def test_admin_dispositif_edit_records_staff_as_editor(client, staff):
+    dispositif = DispositifFactory()
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_dispositif_change", args=[dispositif.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "organisation": dispositif.organisation_id,
+            "title": "Titre revu",
+            "kind": dispositif.kind,
+            "maturity": dispositif.maturity,
+            "needs": ["mobilite", "reconversion"],
+            "publics": ["categorie_a"],
+            "summary": "Résumé.",
+            "links": "https://www.fonction-publique.gouv.fr/",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    dispositif.refresh_from_db()
+    assert dispositif.updated_by == staff
+    assert dispositif.needs == ["mobilite", "reconversion"]
+
+
+def test_admin_dispositif_bad_link_is_refused(client, staff):
+    dispositif = DispositifFactory()
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:accompagnement_dispositif_change", args=[dispositif.pk]),
+        {
+            "organisation": dispositif.organisation_id,
+            "title": "x",
+            "kind": dispositif.kind,
+            "maturity": dispositif.maturity,
+            "summary": "x",
+            "links": "pas-un-lien",
+        },
+    )
+    assert response.status_code == 200
+    assert "links" in response.context["adminform"].form.errors
+
+
+def test_admin_closed_to_leads(client, lead):
+    client.force_login(lead)
+    for model in ["dispositif", "organisation", "user", "charte"]:
+        assert client.get(reverse(f"admin:accompagnement_{model}_changelist")).status_code == 302
+
+
+def test_admin_new_charter_version_then_members_asked_again(client, staff, lead):
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:accompagnement_charte_add"),
+        {
+            "version": 2,
+            "title": "Charte 2025",
+            "text": "Texte révisé.",
+            "published_at_0": "01/01/2025",
+            "published_at_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Charte.objects.current().version == 2
+    client.force_login(lead)
+    assert client.get(reverse("accompagnement:dispositif_list")).status_code == 302
+
+
+def test_admin_accepted_charter_version_is_read_only(client, staff, lead):
+    client.force_login(staff)
+    charte = Charte.objects.current()
+    response = client.get(reverse("admin:accompagnement_charte_change", args=[charte.pk]))
+    assert "text" not in response.context["adminform"].form.fields
+
+
+def test_admin_draft_charter_stays_editable(client, staff):
+    draft = CharteFactory(published_at=None)
+    client.force_login(staff)
+    response = client.get(reverse("admin:accompagnement_charte_change", args=[draft.pk]))
+    assert "text" in response.context["adminform"].form.fields
+
+
+def test_admin_dispositif_delete_needs_django_permission(client, staff):
+    dispositif = DispositifFactory()
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:accompagnement_dispositif_delete", args=[dispositif.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Dispositif.objects.filter(pk=dispositif.pk).exists()

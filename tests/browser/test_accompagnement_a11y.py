@@ -1,0 +1,91 @@
+"""The network's pages pass axe-core (WCAG 2.0/2.1 A and AA) with zero violations."""
+
+import pytest
+
+from accompagnement.enums import Besoin, DispositifKind, Maturite, Public
+from tests.accompagnement.factories import (
+    AdhesionFactory,
+    CharteFactory,
+    DispositifFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def network(db):
+    justice = OrganisationFactory(ministere=True, name="Ministère de la Justice", acronym="MJ", slug="mj")
+    sg = OrganisationFactory(name="Secrétariat général", acronym="SG", slug="mj-sg", parent=justice)
+    armees = OrganisationFactory(ministere=True, name="Ministère des Armées", acronym="MINARM", slug="minarm")
+    lead = AdhesionFactory(organisation=sg, user__first_name="Nadia", user__last_name="Benali").user
+    AdhesionFactory(organisation=armees, user__first_name="Marc", user__last_name="Lemoine")
+    decouvre = DispositifFactory(
+        organisation=sg,
+        title="Découvre mon poste",
+        kind=DispositifKind.IMMERSION,
+        needs=[Besoin.MOBILITE, Besoin.EVOLUTION_PROFESSIONNELLE],
+        publics=[Public.CATEGORIE_B, Public.CATEGORIE_C],
+        maturity=Maturite.DEPLOYE,
+        description="Une journée d'observation au poste.\n\nPuis un échange.",
+        links=["https://www.justice.gouv.fr/"],
+        contact="mission-parcours@justice.gouv.fr",
+        is_model=True,
+    )
+    DispositifFactory(organisation=armees, title="Parcours d'intégration des jeunes cadres civils")
+    return {"lead": lead, "decouvre": decouvre, "justice": justice}
+
+
+def test_directory_and_organisation_page_have_no_axe_violations(page, login, network):
+    login(network["lead"])
+    page.goto("/reseau/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Réseau"
+    assert_accessible(page)
+    page.get_by_label("Rechercher une personne ou une organisation").fill("lemoine")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/reseau/?q=lemoine")
+    assert page.get_by_text("LEMOINE Marc").is_visible()
+    assert_accessible(page)
+    page.goto("/reseau/mj/")
+    assert_accessible(page)
+
+
+def test_catalogue_with_a_filter_and_scheme_page_have_no_axe_violations(page, login, network):
+    login(network["lead"])
+    page.goto("/dispositifs/?kind=immersion&needs=mobilite")
+    assert page.get_by_role("link", name="Découvre mon poste").is_visible()
+    assert page.get_by_role("status").first.inner_text() == "1 dispositif"
+    assert_accessible(page)
+    page.goto(network["decouvre"].get_absolute_url())
+    assert page.get_by_role("heading", level=1).inner_text() == "Découvre mon poste"
+    assert_accessible(page)
+
+
+def test_scheme_form_with_errors_has_no_axe_violations(page, login, network):
+    login(network["lead"])
+    page.goto("/dispositifs/proposer/")
+    assert_accessible(page)
+    page.get_by_label("Liens").fill("pas une adresse")
+    page.get_by_role("button", name="Publier le dispositif").click()
+    assert page.get_by_text("Donnez un titre au dispositif.").is_visible()
+    assert page.get_by_text("n'est pas une adresse web valide").is_visible()
+    assert_accessible(page)
+
+
+def test_charter_page_has_no_axe_violations(page, login, network):
+    CharteFactory(version=50, title="Charte de la Fabrique")
+    newcomer = UserFactory(charte_acceptee=False)
+    login(newcomer)
+    assert "/charte/" in page.url
+    assert_accessible(page)
+    page.get_by_role("button", name="Accepter la charte").click()
+    assert page.get_by_text("Cochez la case pour accepter la charte.").is_visible()
+    assert_accessible(page)
+    page.get_by_label("J'ai lu la charte de la Fabrique et je m'engage à la respecter.").check(
+        force=True
+    )  # the DSFR label covers its checkbox
+    page.get_by_role("button", name="Accepter la charte").click()
+    page.wait_for_url(lambda url: "/charte/" not in url)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
