@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accompagnement.enums import OrganisationKind
 from accompagnement.models import Charte
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
 from ateliers.models import (
@@ -80,6 +81,15 @@ PART_LABELS = {
     SequenceKind.COMMUNICATION: _("Communication"),
     SequenceKind.ATELIERS: _("Ateliers"),
     SequenceKind.CLOTURE: _("Clôture"),
+}
+# Annex 1 lists ministries first, then public bodies, regional platforms, foreign and private partners.
+KIND_RANK = {
+    OrganisationKind.MINISTERE: 0,
+    OrganisationKind.DIRECTION: 1,
+    OrganisationKind.ETABLISSEMENT_PUBLIC: 2,
+    OrganisationKind.PFRH: 3,
+    OrganisationKind.ADMINISTRATION_ETRANGERE: 4,
+    OrganisationKind.PARTENAIRE_PRIVE: 5,
 }
 READY_TO_PUBLISH = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE}
 
@@ -157,12 +167,20 @@ def _rich(html):
 
 def _part(sequence, number):
     contenu = getattr(sequence, "contenu", None)
+    label = PART_LABELS[sequence.kind]
+    # "Débat : accompagner…" already says which part it is: the sommaire does not repeat "Débat".
+    heading = (
+        sequence.title
+        if _sort_key(sequence.title).startswith(_sort_key(label))
+        else f"{label} — {sequence.title}"
+    )
     return {
         "anchor": f"partie-{number}",
         "number": number,
         "kind": sequence.kind,
-        "label": PART_LABELS[sequence.kind],
+        "label": label,
         "title": sequence.title,
+        "heading": f"{number}. {heading}",
         "description": sequence.description,
         "speakers": [_speaker(i) for i in sequence.intervenants.all()],
         "texte": _rich(contenu.texte) if contenu else "",
@@ -209,7 +227,10 @@ def _participant_groups(inscriptions):
             continue
         organisation = inscription.organisation
         root = _root(organisation)
-        group = groups.setdefault(root.pk, {"name": str(root), "key": _sort_key(root.name), "people": []})
+        group = groups.setdefault(
+            root.pk,
+            {"name": str(root), "key": (KIND_RANK.get(root.kind, 99), _sort_key(root.name)), "people": []},
+        )
         user = inscription.user
         group["people"].append(
             {
@@ -241,9 +262,9 @@ def _charte_blocks(text):
         items = [line[2:].strip() for line in lines if line.startswith("- ")]
         others = [line for line in lines if not line.startswith("- ")]
         if items:
-            blocks.append({"heading": " ".join(others), "items": items})
+            blocks.append({"heading": " ".join(others), "points": items})
         elif others:
-            blocks.append({"paragraph": " ".join(others)})
+            blocks.append({"text": " ".join(others)})
     return blocks
 
 
@@ -512,12 +533,13 @@ def sweep_stuck(*, older_than=STUCK_AFTER, max_attempts=MAX_ATTEMPTS):
     return result
 
 
-def publish(livret, *, by):
+def publish(livret, *, by, notify=True):
     """Make `livret` the workshop's published version and tell its participants.
 
     The version must be ready and the workshop held. The previous published version (if any) stays
     stored but is no longer served; "diffusée au réseau" carries over to the new one. The workshop moves
     to "restitution publiée" the first time. Attendance certificates are rendered after commit.
+    With `notify=False` (demo data) nobody is emailed and certificates render on first download.
     """
     if not can_manage(by):
         raise LivretError(_("Seule l'équipe d'animation peut publier un livret."))
@@ -548,8 +570,9 @@ def publish(livret, *, by):
         if atelier.status == AtelierStatus.TENU:
             atelier_services.transition(atelier, AtelierStatus.RESTITUTION_PUBLIEE, by=by)
         locked.atelier = atelier
-        _notify_participants(locked, update=previous is not None)
-        _enqueue_attestations(atelier.pk)
+        if notify:
+            _notify_participants(locked, update=previous is not None)
+            _enqueue_attestations(atelier.pk)
     return locked
 
 

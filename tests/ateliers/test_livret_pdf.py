@@ -177,11 +177,11 @@ def test_livret_metadata_tags_and_bookmarks(rendered_40, tmp_path):
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert outline == [
         "Sommaire",
-        "1. Ouverture — Ouverture de l'atelier",
+        "1. Ouverture de l'atelier",
         "2. Feuille de route — Tour de table : ce que font déjà les ministères",
-        "3. Débat — Débat : accompagner les mobilités choisies",
+        "3. Débat : accompagner les mobilités choisies",
         "4. Communication — Un parcours de formation en ligne",
-        "5. Ateliers — Ateliers en sous-groupes",
+        "5. Ateliers en sous-groupes",
         "Annexe 1 — Liste des participants",
         "Annexe 2 — Charte",
     ]

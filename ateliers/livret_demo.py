@@ -1,0 +1,390 @@
+"""Demo booklet: what was said at the April 2023 launch workshop, rendered and published.
+
+Runs after `ateliers.demo.seed()` (which creates the 2023 programme's workshop n° 1, its running order
+and its participants). Idempotent: content is updated in place, and a new version is rendered and
+published only when the booklet's content changed since the published one.
+"""
+
+from django.utils import timezone
+
+from accompagnement.models import Organisation, User
+from ateliers.enums import AtelierStatus, SequenceKind
+from ateliers.models import (
+    Atelier,
+    AtelierTransition,
+    Citation,
+    Constat,
+    ContenuSequence,
+    Contribution,
+    GroupeTravail,
+    Livret,
+    QuestionReponse,
+    Ressource,
+)
+from ateliers.services import atelier as atelier_services
+from ateliers.services import livret as livret_service
+
+STAFF_EMAIL = "admin@dgafp.gouv.fr"
+
+TEXTES = {
+    SequenceKind.OUVERTURE: {
+        "texte": """
+<p>La directrice générale adjointe a ouvert l'atelier en rappelant l'origine de la Fabrique : la
+<strong>stratégie interministérielle 2022-2024 d'accompagnement des mobilités et des évolutions
+professionnelles</strong> (SIAMEP) a fait de l'accompagnement personnalisé des agents un levier de
+l'attractivité de la fonction publique. Beaucoup de ministères ont déjà construit des dispositifs ; peu se
+connaissent, et aucun n'en a la vue d'ensemble.</p>
+<h3>Pourquoi un réseau</h3>
+<p>Les têtes de réseau de l'accompagnement RH partagent les mêmes questions : comment repérer les agents
+qui souhaitent évoluer, comment organiser une période d'immersion, comment mesurer ce que produit un
+accompagnement. La Fabrique leur offre un lieu pour y travailler <em>entre pairs</em>, sur la durée.</p>
+<h3>Les objectifs fixés pour 2023</h3>
+<ul>
+<li>connaître les dispositifs qui existent ailleurs et les rendre visibles dans un catalogue commun ;</li>
+<li>harmoniser le vocabulaire de l'accompagnement entre ministères ;</li>
+<li>outiller les périodes d'immersion professionnelle (qui demande, qui accepte, quel bilan) ;</li>
+<li>produire après chaque atelier un livrable opérationnel, ce livret, pour que le travail circule.</li>
+</ul>
+""",
+        "points_cles": """
+<ul>
+<li>Trois à quatre ateliers par an, autour des trois thèmes prioritaires du programme 2023.</li>
+<li>Un réseau de 40 à 50 têtes de réseau, invitées à venir régulièrement.</li>
+<li>Des immersions apprenantes entre deux ateliers.</li>
+</ul>
+""",
+        "citations": [
+            (
+                (
+                    "Nous ne partons pas de rien : chaque ministère a inventé quelque chose. "
+                    "Notre travail, c'est de le rendre visible et de le faire circuler."
+                ),
+                "Hélène Marchand",
+                "directrice générale adjointe de l'administration et de la fonction publique",
+            ),
+        ],
+    },
+    SequenceKind.FEUILLE_DE_ROUTE: {
+        "texte": """
+<p>Chaque ministère et organisme présent a décrit en quelques minutes ce qu'il fait déjà pour accompagner
+ses agents, ce qui fonctionne et ce qui bute. Le tour de table a montré une grande diversité de publics,
+de moyens et de niveaux de maturité.</p>
+""",
+        "points_cles": """
+<p>Les participants ont insisté sur :</p>
+<ul>
+<li>le besoin d'une <strong>vue d'ensemble</strong> des dispositifs (« il en existe une multitude ») ;</li>
+<li>un <strong>vocabulaire commun</strong> : conseiller mobilité-carrière, référent, accompagnateur ne
+désignent pas les mêmes missions d'un ministère à l'autre ;</li>
+<li>des <strong>indicateurs</strong> simples à présenter aux décideurs ;</li>
+<li>la place des <strong>périodes d'immersion</strong> dans l'offre d'accompagnement.</li>
+</ul>
+""",
+        "contributions": [
+            (
+                "minarm",
+                "Direction des ressources humaines du ministère des Armées",
+                (
+                    "<p>Un <strong>parcours d'intégration des jeunes cadres civils</strong> comprend "
+                    "plusieurs "
+                    "immersions dans des unités et des services de soutien au cours de la première année. "
+                    "L'Agence de reconversion de la Défense accompagne par ailleurs les reconversions "
+                    "vers le secteur public comme vers le privé.</p>"
+                ),
+            ),
+            (
+                "mef",
+                "Direction générale des finances publiques",
+                (
+                    "<p>« <strong>Découvre mon poste</strong> » : un vivier de volontaires présente son "
+                    "métier à "
+                    "des collègues d'autres services le temps d'une demi-journée ou d'une journée. Plus de "
+                    "deux cents agents se sont portés volontaires en un an ; la demande dépasse l'offre.</p>"
+                ),
+            ),
+            (
+                "mj",
+                "Secrétariat général",
+                (
+                    "<p>Des <strong>visites de terrain</strong> en juridiction et en établissement "
+                    "pénitentiaire pour les agents qui envisagent une mobilité, et un "
+                    "<strong>tutorat</strong> "
+                    "pendant les six premiers mois sur le nouveau poste.</p>"
+                ),
+            ),
+            (
+                "miom",
+                "Secrétariat général",
+                (
+                    "<p>Des <strong>stages d'immersion</strong> intégrés aux formations de préparation aux "
+                    "concours internes : les agents découvrent le service qu'ils visent avant de "
+                    "s'engager.</p>"
+                ),
+            ),
+            (
+                "pfrh-hdf",
+                "",
+                (
+                    "<p>La plateforme régionale anime un réseau interministériel de conseillers "
+                    "mobilité-carrière "
+                    "et mutualise l'offre de bilans professionnels entre services déconcentrés.</p>"
+                ),
+            ),
+            (
+                "cnrs",
+                "",
+                (
+                    "<p>Un accompagnement personnalisé des ingénieurs et techniciens en projet de mobilité "
+                    "interne, avec un entretien de carrière proposé à cinq ans d'ancienneté.</p>"
+                ),
+            ),
+        ],
+    },
+    SequenceKind.DEBAT: {
+        "texte": """
+<p>Animé par la cheffe de projet de la Fabrique, l'échange a confronté l'expérience d'une agence publique
+de reconversion et celle d'une direction des ressources humaines d'un grand groupe privé. Les deux
+intervenants se sont retrouvés sur un point : un accompagnement réussi commence <em>avant</em> la
+demande de l'agent, par une culture de la mobilité portée par l'encadrement.</p>
+""",
+        "questions": [
+            (
+                "Comment repérer les agents qui ont besoin d'un accompagnement avant qu'ils ne partent ?",
+                "Claire Dubois (DGAFP)",
+                "Olivier Garnier",
+                (
+                    "<p>Par l'entretien professionnel d'abord, à condition que les encadrants soient "
+                    "formés à "
+                    "poser la question de l'évolution. Nous avons aussi ouvert une permanence sans "
+                    "rendez-vous : "
+                    "un tiers des agents qui y viennent n'en auraient parlé à personne dans leur service.</p>"
+                ),
+            ),
+            (
+                "Dans le privé, qui porte l'accompagnement : les RH ou les managers ?",
+                "Claire Dubois (DGAFP)",
+                "Sophie Laurent",
+                (
+                    "<p>Les deux, avec des rôles clairs. Le manager ouvre la discussion ; les RH apportent "
+                    "les "
+                    "outils, les bilans, les passerelles. Nous mesurons chaque année la part des postes "
+                    "pourvus "
+                    "par mobilité interne : c'est l'indicateur que notre direction générale regarde.</p>"
+                ),
+            ),
+            (
+                "Comment garantir la confidentialité d'un projet de reconversion ?",
+                "une participante (ministère de la Culture)",
+                "Olivier Garnier",
+                (
+                    "<p>En séparant strictement l'accompagnement de l'évaluation : le conseiller ne rend "
+                    "compte "
+                    "à la hiérarchie qu'avec l'accord de l'agent, et jamais avant que le projet soit mûr.</p>"
+                ),
+            ),
+        ],
+        "points_cles": """
+<ul>
+<li>Former les encadrants à l'entretien d'évolution professionnelle.</li>
+<li>Séparer accompagnement et évaluation pour protéger les projets des agents.</li>
+<li>Suivre un indicateur simple : la part des postes pourvus par mobilité interne.</li>
+</ul>
+""",
+        "citations": [
+            (
+                "Si l'on veut garder les talents, il faut accepter de les laisser partir.",
+                "Sophie Laurent",
+                "directrice des ressources humaines d'un groupe industriel",
+            ),
+            (
+                "Une reconversion se prépare comme un projet, avec un calendrier et un droit à l'erreur.",
+                "Olivier Garnier",
+                "directeur de l'Agence de reconversion de la Défense",
+            ),
+        ],
+    },
+    SequenceKind.COMMUNICATION: {
+        "texte": """
+<p>Le bureau de la formation de la DGAFP a présenté un parcours de formation en ligne destiné aux
+conseillers et aux têtes de réseau, ouvert à tous les ministères. Il peut être suivi à son rythme et
+complété par des classes virtuelles.</p>
+""",
+        "ressources": [
+            (
+                "Parcours « Accompagner les transitions professionnelles » : cinq modules en ligne",
+                """
+<ol>
+<li>Le cadre juridique de la mobilité et des évolutions professionnelles ;</li>
+<li>Conduire un entretien d'accompagnement ;</li>
+<li>Construire un projet professionnel avec l'agent ;</li>
+<li>Mobiliser les outils : bilan de compétences, période d'immersion, formation ;</li>
+<li>Suivre et évaluer un accompagnement.</li>
+</ol>
+<p>Durée totale : environ dix heures. Inscription par le service de formation de chaque ministère.</p>
+""",
+                "https://mentor.gouv.fr/",
+            ),
+        ],
+    },
+    SequenceKind.ATELIERS: {
+        "texte": """
+<p>L'après-midi, les participants se sont répartis en sous-groupes, d'abord <strong>par besoin</strong>
+(mobilité, reconversion, développement de carrière), puis <strong>par public</strong> (catégorie A,
+catégories B et C). Chaque groupe a retenu quelques constats, repris ci-dessous tels qu'ils ont été
+formulés.</p>
+""",
+        "groupes": [
+            (
+                "Mobilité",
+                "Par besoin",
+                "Claire Dubois",
+                [
+                    "Les offres de poste sont lisibles, les parcours possibles beaucoup moins.",
+                    "Les périodes d'immersion rassurent l'agent comme le service d'accueil.",
+                    "Le retour dans le service d'origine après une immersion n'est jamais préparé.",
+                ],
+            ),
+            (
+                "Reconversion",
+                "Par besoin",
+                "Olivier Garnier",
+                [
+                    "La confidentialité conditionne la confiance : sans elle, les agents ne viennent pas.",
+                    "Les reconversions pour raison de santé demandent un accompagnement plus long.",
+                ],
+            ),
+            (
+                "Développement de carrière",
+                "Par besoin",
+                "",
+                [
+                    "L'entretien professionnel est trop rarement le lieu d'une discussion de carrière.",
+                    "Le tutorat et le mentorat sont appréciés mais peu reconnus pour les tuteurs.",
+                ],
+            ),
+            (
+                "Agents de catégorie A",
+                "Par public",
+                "",
+                [
+                    "Les cadres attendent des passerelles interministérielles et des viviers partagés.",
+                ],
+            ),
+            (
+                "Agents de catégories B et C",
+                "Par public",
+                "",
+                [
+                    "L'information sur les dispositifs n'arrive pas jusqu'aux services de proximité.",
+                    (
+                        "La découverte d'un métier (« Découvre mon poste ») est la porte d'entrée la plus "
+                        "simple."
+                    ),
+                ],
+            ),
+        ],
+    },
+    SequenceKind.CLOTURE: {
+        "texte": """
+<p>En clôture, la DGAFP a repris les constats des sous-groupes pour fixer la suite du programme 2023 :
+un deuxième atelier consacré au <strong>cadre de gestion des périodes d'immersion professionnelle</strong>,
+un troisième aux <strong>dispositifs collectifs et aux réseaux d'entraide</strong> entre agents. D'ici
+là, chaque tête de réseau est invitée à décrire les dispositifs de son organisation dans le catalogue de
+la plateforme.</p>
+""",
+        "citations": [
+            (
+                "Ce livret n'est pas un compte rendu de plus : c'est notre feuille de route commune.",
+                "Hélène Marchand",
+                "directrice générale adjointe de l'administration et de la fonction publique",
+            ),
+        ],
+    },
+}
+
+
+def _organisation(slug):
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def _seed_sequence(sequence, content):
+    ContenuSequence.objects.update_or_create(
+        sequence=sequence,
+        defaults={"texte": content.get("texte", ""), "points_cles": content.get("points_cles", "")},
+    )
+    sequence.citations.all().delete()
+    for order, (text, author, role) in enumerate(content.get("citations", [])):
+        Citation.objects.create(sequence=sequence, order=order, text=text, author=author, author_role=role)
+    sequence.contributions.all().delete()
+    for order, (slug, speaker, text) in enumerate(content.get("contributions", [])):
+        organisation = _organisation(slug)
+        Contribution.objects.create(
+            sequence=sequence,
+            order=order,
+            organisation=organisation,
+            organisation_label="" if organisation else slug.upper(),
+            speaker=speaker,
+            text=text,
+        )
+    sequence.questions.all().delete()
+    for order, (question, asked_by, answered_by, answer) in enumerate(content.get("questions", [])):
+        QuestionReponse.objects.create(
+            sequence=sequence,
+            order=order,
+            question=question,
+            asked_by=asked_by,
+            answered_by=answered_by,
+            answer=answer,
+        )
+    sequence.ressources.all().delete()
+    for order, (title, description, link) in enumerate(content.get("ressources", [])):
+        Ressource.objects.create(
+            sequence=sequence, order=order, title=title, description=description, link=link
+        )
+    sequence.groupes.all().delete()
+    for order, (title, theme, facilitator, constats) in enumerate(content.get("groupes", [])):
+        groupe = GroupeTravail.objects.create(
+            sequence=sequence, order=order, title=title, theme=theme, facilitator=facilitator
+        )
+        Constat.objects.bulk_create(
+            Constat(groupe=groupe, order=index, text=text) for index, text in enumerate(constats)
+        )
+
+
+def seed():
+    """Fill in the launch workshop's booklet, render and publish it when its content changed."""
+    atelier = Atelier.objects.filter(programme__year=2023, number=1).first()
+    if atelier is None:
+        return ["Livret : atelier de lancement introuvable (lancer ateliers.demo.seed() d'abord)."]
+    staff = User.objects.get(email=STAFF_EMAIL)
+    for sequence in atelier.sequences.all():
+        if sequence.kind in TEXTES:
+            _seed_sequence(sequence, TEXTES[sequence.kind])
+    published = livret_service.published_version(atelier.pk)
+    if published is None or published.content_digest != livret_service.content_digest(atelier):
+        last = atelier.livrets.order_by("-version").values_list("version", flat=True).first() or 0
+        livret = Livret.objects.create(
+            atelier=atelier, version=last + 1, requested_by=staff, queued_at=timezone.now()
+        )
+        # Rendered here rather than queued: the demo must hand out a real booklet at once.
+        livret = livret_service.render_version(livret.pk)
+        # Demo participants are not emailed; their attendance certificates render on first download.
+        published = livret_service.publish(livret, by=staff, notify=False)
+    # The workshops' demo seed resets the launch workshop to "tenu": put back "restitution publiée"
+    # (the transition itself is logged once, the first time).
+    atelier.refresh_from_db()
+    if atelier.status == AtelierStatus.TENU:
+        if AtelierTransition.objects.filter(
+            atelier=atelier, to_status=AtelierStatus.RESTITUTION_PUBLIEE
+        ).exists():
+            Atelier.objects.filter(pk=atelier.pk).update(status=AtelierStatus.RESTITUTION_PUBLIEE)
+        else:
+            atelier_services.transition(atelier, AtelierStatus.RESTITUTION_PUBLIEE, by=staff)
+    if not published.diffuse_reseau:
+        published = livret_service.spread(published, by=staff)
+    return [
+        (
+            f"Livret de restitution de « {atelier.title} » : version {published.version} publiée "
+            f"et diffusée au réseau ({published.page_count} pages) — /ateliers/{atelier.pk}/livret.pdf"
+        )
+    ]
