@@ -386,10 +386,24 @@ def seed_upcoming(intervenants, today):
     seed_sequences(
         ateliers[0],
         [
-            (1, SequenceKind.OUVERTURE, dt.time(9, 30), "Ouverture", "", ["dgafp_fabrique"]),
+            (
+                1,
+                SequenceKind.OUVERTURE,
+                dt.time(9, 30),
+                "Accueil et objectifs de la journée",
+                "",
+                ["dgafp_fabrique"],
+            ),
             (2, SequenceKind.FEUILLE_DE_ROUTE, dt.time(9, 45), "Tour de table des immersions", "", []),
             (3, SequenceKind.ATELIERS, dt.time(14, 0), "Co-développement en sous-groupes", "", []),
-            (4, SequenceKind.CLOTURE, dt.time(16, 0), "Clôture", "", ["dgafp_fabrique"]),
+            (
+                4,
+                SequenceKind.CLOTURE,
+                dt.time(16, 0),
+                "Synthèse et suite du programme",
+                "",
+                ["dgafp_fabrique"],
+            ),
         ],
         intervenants,
     )

@@ -144,6 +144,7 @@ def atelier_detail(request, pk):
             "sequences": sequences,
             "intervenants": intervenants,
             "seats_left": max(atelier.capacity - atelier.confirmed_count, 0),
+            "is_past": atelier.ends_at < timezone.now(),
             "my_inscription": my_inscription
             if my_inscription and my_inscription.status != InscriptionStatus.ANNULE
             else None,
