@@ -351,15 +351,20 @@ def _seed_sequence(sequence, content):
         )
 
 
+def fill_content(atelier):
+    """Write the launch workshop's texts into `atelier`'s séquences, by kind (also used by the benchmark)."""
+    for sequence in atelier.sequences.all():
+        if sequence.kind in TEXTES:
+            _seed_sequence(sequence, TEXTES[sequence.kind])
+
+
 def seed():
     """Fill in the launch workshop's booklet, render and publish it when its content changed."""
     atelier = Atelier.objects.filter(programme__year=2023, number=1).first()
     if atelier is None:
         return ["Livret : atelier de lancement introuvable (lancer ateliers.demo.seed() d'abord)."]
     staff = User.objects.get(email=STAFF_EMAIL)
-    for sequence in atelier.sequences.all():
-        if sequence.kind in TEXTES:
-            _seed_sequence(sequence, TEXTES[sequence.kind])
+    fill_content(atelier)
     published = livret_service.published_version(atelier.pk)
     if published is None or published.content_digest != livret_service.content_digest(atelier):
         last = atelier.livrets.order_by("-version").values_list("version", flat=True).first() or 0

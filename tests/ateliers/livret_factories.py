@@ -73,7 +73,15 @@ PARAGRAPH = (
 )
 
 
-def make_booklet_atelier(*, participants=40, organisations=12, presence=True, paragraphs=3, **atelier_kwargs):
+def make_booklet_atelier(
+    *,
+    participants=40,
+    organisations=12,
+    presence=True,
+    paragraphs=3,
+    prefix="Ministère numéro",
+    **atelier_kwargs,
+):
     """A held workshop with the five parts filled in and `participants` confirmed registrations.
 
     Every seventh participant did not consent to the annex; with `presence`, every fifth was absent.
@@ -116,7 +124,7 @@ def make_booklet_atelier(*, participants=40, organisations=12, presence=True, pa
                 for j in range(3):
                     Constat.objects.create(groupe=groupe, order=j, text=f"Constat {j} du groupe {i}")
     ministries = [
-        OrganisationFactory(kind=OrganisationKind.MINISTERE, name=f"Ministère numéro {i:03d}")
+        OrganisationFactory(kind=OrganisationKind.MINISTERE, name=f"{prefix} {i:03d}")
         for i in range(organisations)
     ]
     directions = [OrganisationFactory(parent=m, name=f"Direction RH {m.name[-3:]}") for m in ministries]
