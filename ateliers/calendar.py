@@ -7,12 +7,15 @@ from datetime import UTC
 
 import icalendar
 from django.conf import settings
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from accompagnement.models import User
 from ateliers.enums import AtelierStatus
 
 PRODID = "-//DGAFP//Fabrique de l'accompagnement RH//FR"
+FEED_SALT = "ateliers.calendar-feed"
 
 
 def atelier_uid(atelier):
@@ -73,3 +76,17 @@ def programme_ics(ateliers, *, name):
     for atelier in ateliers:
         calendar.add_component(atelier_event(atelier))
     return calendar.to_ical().decode()
+
+
+def feed_token(user):
+    """A personal, signed token: calendar apps subscribe to the feed without a session."""
+    return signing.dumps(user.pk, salt=FEED_SALT)
+
+
+def user_from_feed_token(token):
+    """The active account behind a feed token, or None for a forged or stale one."""
+    try:
+        pk = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()

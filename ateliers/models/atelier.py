@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,9 @@ class Atelier(models.Model):
 
     def __str__(self):
         return f"Atelier n° {self.number} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("ateliers:atelier_detail", args=[self.pk])
 
 
 class AtelierTransition(models.Model):

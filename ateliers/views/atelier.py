@@ -6,9 +6,11 @@ Every object comes through `permissions.*_visible_to(user)`; every change goes t
 from collections import OrderedDict
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -101,6 +103,9 @@ def programme(request):
             "programmes": programmes,
             "upcoming": upcoming,
             "past": past,
+            "feed_url": request.build_absolute_uri(
+                reverse("ateliers:programme_ics") + "?jeton=" + calendar.feed_token(request.user)
+            ),
         },
     )
 
@@ -379,7 +384,7 @@ def export(request, pk, fmt):
     """Every registration of a workshop (all statuses) as CSV or XLSX, for staff."""
     atelier = _staff_atelier(request, pk)
     if fmt not in EXPORT_FORMATS:
-        raise PermissionDenied
+        raise Http404
     queryset = (
         Inscription.objects.filter(atelier=atelier)
         .select_related("atelier", "user", "organisation__parent", "registered_by")
@@ -402,15 +407,23 @@ def atelier_ics(request, pk):
     return response
 
 
+@login_not_required
 def programme_ics(request):
-    """The year's workshops as a calendar feed (cancelled ones stay, marked CANCELLED)."""
-    selected, _programmes = _selected_programme(request)
-    ateliers = (
-        permissions.ateliers_visible_to(request.user).filter(programme=selected).order_by("starts_at")
-        if selected
-        else Atelier.objects.none()
-    )
-    name = _("Ateliers de la Fabrique RH %(year)s") % {"year": selected.year} if selected else ""
+    """The workshops as a calendar feed (cancelled ones stay, marked CANCELLED); `?annee=` for one year.
+
+    Calendar apps subscribe without a session: a personal signed `?jeton=` stands for the member.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        user = calendar.user_from_feed_token(request.GET.get("jeton", ""))
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+    ateliers = permissions.ateliers_visible_to(user).order_by("starts_at")
+    name = _("Ateliers de la Fabrique RH")
+    wanted = request.GET.get("annee", "")
+    if wanted.isdigit():
+        ateliers = ateliers.filter(programme__year=int(wanted))
+        name = _("Ateliers de la Fabrique RH %(year)s") % {"year": wanted}
     response = HttpResponse(
         calendar.programme_ics(ateliers, name=name), content_type="text/calendar; charset=utf-8"
     )

@@ -1,5 +1,7 @@
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -204,3 +206,22 @@ def test_import_past_workshop_sends_no_email(staff, django_capture_on_commit_cal
     assert not result.has_validation_errors()
     assert Inscription.objects.get().atelier == atelier
     assert mailoutbox == []
+
+
+def test_import_xlsx_through_admin(admin_client):
+    atelier = AtelierFactory()
+    OrganisationFactory(slug="ign", acronym="IGN")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append([atelier.pk, "h.vincent@ign.fr", "Hélène", "Vincent", "IGN", "oui"])
+    content = io.BytesIO()
+    workbook.save(content)
+    upload = SimpleUploadedFile("participants.xlsx", content.getvalue())
+    response = admin_client.post(
+        reverse("admin:ateliers_inscription_import"), {"import_file": upload, "format": "1"}
+    )
+    assert not response.context["result"].has_validation_errors()
+    admin_client.post(
+        reverse("admin:ateliers_inscription_process_import"), response.context["confirm_form"].initial
+    )
+    assert Inscription.objects.get().user.get_full_name() == "Hélène Vincent"

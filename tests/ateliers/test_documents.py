@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from ateliers import calendar
 from ateliers.enums import InscriptionStatus
 from tests.accompagnement.factories import OrganisationFactory
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_of
@@ -61,7 +62,7 @@ def test_export_xlsx_opens_in_a_spreadsheet(
 
 def test_export_unknown_format_refused(client, staff, atelier_with_people):
     client.force_login(staff)
-    assert client.get(reverse("ateliers:export", args=[atelier_with_people.pk, "json"])).status_code == 403
+    assert client.get(reverse("ateliers:export", args=[atelier_with_people.pk, "json"])).status_code == 404
 
 
 def test_emargement_pdf_grouped_by_organisation(client, staff, atelier_with_people, tmp_path):
@@ -103,3 +104,28 @@ def test_programme_feed_lists_the_years_visible_workshops(client, lead):
     events = {str(e["summary"]).split("— ", 2)[-1]: str(e["status"]) for e in calendar.walk("VEVENT")}
     assert set(events) == {"Premier", "Second"}
     assert events["Second"] == "CANCELLED"
+
+
+def test_programme_feed_by_personal_token_without_session(client, lead):
+    AtelierFactory(title="Premier")
+    AtelierFactory(title="Brouillon caché", brouillon=True)
+    client.force_login(lead)
+    page = client.get(reverse("ateliers:programme")).content.decode()
+    assert f"?jeton={calendar.feed_token(lead)}" in page
+    client.logout()
+    token = calendar.feed_token(lead)
+    response = client.get(reverse("ateliers:programme_ics"), {"jeton": token})
+    assert response.status_code == 200
+    summaries = [str(e["summary"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")]
+    assert len(summaries) == 1
+    assert "Premier" in summaries[0]
+
+
+def test_programme_feed_refuses_forged_token(client, lead):
+    response = client.get(reverse("ateliers:programme_ics"), {"jeton": calendar.feed_token(lead) + "x"})
+    assert response.status_code == 302
+    assert "/compte/login/" in response.url
+    lead.is_active = False
+    lead.save()
+    response = client.get(reverse("ateliers:programme_ics"), {"jeton": calendar.feed_token(lead)})
+    assert response.status_code == 302
