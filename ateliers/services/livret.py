@@ -638,7 +638,7 @@ def attestation_context(inscription):
         "service": organisation.name if organisation.pk != root.pk else "",
         "atelier": atelier,
         "date_label": date_format(start, "l j F Y"),
-        "hours_label": f"{start:%H:%M} – {end:%H:%M}".replace(":", " h "),
+        "hours_label": f"{start.hour} h {start:%M} à {end.hour} h {end:%M}",
         "issued_label": date_format(timezone.localtime(), "j F Y"),
     }
 
