@@ -42,7 +42,7 @@ def search_dispositifs(queryset, text):
 
 
 class CatalogueForm(DsfrBaseForm):
-    """The filter form of the catalogue, rendered with the DSFR field templates."""
+    """The filter form of the catalogue (DSFR classes; templates/accompagnement/filters/ render it)."""
 
 
 class DispositifFilter(django_filters.FilterSet):

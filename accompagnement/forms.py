@@ -92,6 +92,13 @@ class LinksField(forms.CharField):
             raise ValidationError(_("Dix liens au plus."), code="too_many")
 
 
+def organisation_label(organisation):
+    """« MJ — Secrétariat général (SG) »: a direction's name alone is ambiguous across ministries."""
+    if organisation.parent_id:
+        return f"{organisation.parent.short_name} — {organisation}"
+    return str(organisation)
+
+
 class DispositifForm(DsfrBaseForm, forms.ModelForm):
     """Propose or edit a scheme. `organisations` is what the author may write for (see permissions)."""
 
@@ -157,6 +164,7 @@ class DispositifForm(DsfrBaseForm, forms.ModelForm):
             "parent__name", "name"
         )
         self.fields["organisation"].empty_label = _("Choisir une organisation")
+        self.fields["organisation"].label_from_instance = organisation_label
         self.fields["kind"].choices = [("", _("Choisir un type")), *DispositifKind.choices]
 
 

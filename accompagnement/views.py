@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accompagnement import permissions, services
@@ -143,6 +144,16 @@ def search_directory(organisations, text):
     return kept
 
 
+GROUP_LABELS = {
+    OrganisationKind.MINISTERE: _lazy("Ministères"),
+    OrganisationKind.DIRECTION: _lazy("Directions et services"),
+    OrganisationKind.ETABLISSEMENT_PUBLIC: _lazy("Établissements publics"),
+    OrganisationKind.PFRH: _lazy("Plateformes régionales d'appui interministériel (PFRH)"),
+    OrganisationKind.ADMINISTRATION_ETRANGERE: _lazy("Administrations étrangères"),
+    OrganisationKind.PARTENAIRE_PRIVE: _lazy("Partenaires privés"),
+}
+
+
 def group_directory(organisations, shown):
     """Group by kind of root organisation, each root followed by its directions that are shown."""
     by_id = {o.pk: o for o in organisations}
@@ -156,14 +167,14 @@ def group_directory(organisations, shown):
         root = by_id.get(organisation.parent_id, organisation)
         roots[root.pk] = root
     groups = []
-    for kind, label in OrganisationKind.choices:
+    for kind in OrganisationKind:
         entries = [
             {"organisation": r, "shown": r.pk in shown_ids, "children": children.get(r.pk, [])}
             for r in sorted(roots.values(), key=lambda o: fold(o.name))
             if r.kind == kind
         ]
         if entries:
-            groups.append({"kind": kind, "label": label, "entries": entries})
+            groups.append({"kind": kind, "label": GROUP_LABELS.get(kind, kind.label), "entries": entries})
     return groups
 
 
