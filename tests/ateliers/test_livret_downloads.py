@@ -2,6 +2,8 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.urls import reverse
 
 from accompagnement.models import Charte
@@ -204,3 +206,23 @@ def test_livret_admin_sequence_capture_sanitises_and_records_author(admin_client
     sequence.contenu.refresh_from_db()
     assert sequence.contenu.texte == "<p>Discours d'ouverture</p>"
     assert sequence.contenu.updated_by == staff
+
+
+def test_livret_download_links_follow_the_same_rights(published, lead, rf):
+    atelier = published.atelier
+    template = Template("{% load livret %}{% livret_downloads atelier %}")
+
+    def links(user):
+        request = rf.get("/")
+        request.user = user
+        return template.render(Context({"request": request, "atelier": atelier}))
+
+    present = participant(atelier, presence=Presence.PRESENT)
+    html = links(present)
+    assert reverse("ateliers:livret_pdf", args=[atelier.pk]) in html
+    assert reverse("ateliers:attestation_pdf", args=[atelier.pk]) in html
+    absent = links(participant(atelier, presence=Presence.ABSENT))
+    assert reverse("ateliers:livret_pdf", args=[atelier.pk]) in absent
+    assert "attestation" not in absent
+    assert links(lead).strip() == ""
+    assert links(AnonymousUser()).strip() == ""

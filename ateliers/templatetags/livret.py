@@ -1,0 +1,21 @@
+"""`{% livret_downloads atelier %}`: the booklet and attendance-certificate links a user may follow.
+
+Any workshop page can show them with one line; the same predicates as the download views decide.
+"""
+
+from django import template
+
+from ateliers.services import livret as livret_service
+
+register = template.Library()
+
+
+@register.inclusion_tag("ateliers/livret/_telechargements.html", takes_context=True)
+def livret_downloads(context, atelier):
+    user = context["request"].user
+    livret = livret_service.published_version(atelier.pk)
+    return {
+        "atelier": atelier,
+        "livret": livret if livret and livret_service.can_download(user, livret) else None,
+        "attestation": livret_service.attestation_inscription_for(user, atelier.pk) is not None,
+    }
