@@ -1,4 +1,4 @@
-""" "À traiter": the steps waiting for a given person, one queryset per kind of step (fixed queries)."""
+"""The "À traiter" queue: the steps waiting for a person, one queryset per kind of step (fixed queries)."""
 
 from dataclasses import dataclass
 
@@ -10,12 +10,17 @@ from immersions.enums import EchangeStatus, ImmersionStatus
 from immersions.models import EchangeTalent, Immersion
 from immersions.permissions import echange_visible_to, immersion_visible_to, lead_scope
 
+# A queue shows at most this many objects per step, with a link to the whole list beyond.
+PER_STEP = 20
+
 
 @dataclass
 class Step:
     label: str
     objects: list
     kind: str  # "immersion" or "echange"
+    status: str
+    more: bool = False
 
 
 def _origin(scope, email):
@@ -115,7 +120,15 @@ def waiting_steps(user):
         wanted = [w for w in wanted if w[0] == _("Conventions attendant votre accord")]
     steps = []
     for label, kind, queryset in wanted:
-        objects = list(queryset)
+        objects = list(queryset[: PER_STEP + 1])
         if objects:
-            steps.append(Step(label=label, objects=objects, kind=kind))
+            steps.append(
+                Step(
+                    label=label,
+                    objects=objects[:PER_STEP],
+                    kind=kind,
+                    status=objects[0].status,
+                    more=len(objects) > PER_STEP,
+                )
+            )
     return steps

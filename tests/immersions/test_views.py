@@ -306,6 +306,15 @@ def test_query_count_is_the_same_at_1_and_500_rows(  # noqa: PLR0917 - pytest in
     client.force_login(origin_lead)
     client.get(url)  # warm the session (charter acceptance is remembered in it)
     at_one = _measure(client, url)
+    assert at_one > 3  # the page really ran its queries inside the measure
     make(499)
     with django_assert_num_queries(at_one):
         client.get(url)
+
+
+def test_a_traiter_shows_at_most_twenty_per_step_with_a_link_to_the_list(client, origin, host, origin_lead):
+    ImmersionFactory.create_batch(21, origin=origin, host=host, status=S.SOUMISE)
+    client.force_login(origin_lead)
+    content = client.get("/a-traiter/").content.decode()
+    assert "(20+)" in content
+    assert "/immersions/?status=soumise" in content
