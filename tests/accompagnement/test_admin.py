@@ -154,3 +154,17 @@ def test_admin_dispositif_delete_needs_django_permission(client, staff):
     )
     assert response.status_code == 403
     assert Dispositif.objects.filter(pk=dispositif.pk).exists()
+
+
+def test_admin_object_urls_closed_to_leads(client, lead):
+    dispositif = DispositifFactory()
+    client.force_login(lead)
+    for url in [
+        reverse("admin:accompagnement_dispositif_change", args=[dispositif.pk]),
+        reverse("admin:accompagnement_organisation_change", args=[dispositif.organisation_id]),
+        reverse("admin:accompagnement_user_change", args=[lead.pk]),
+    ]:
+        assert client.get(url).status_code == 302
+        assert client.post(url, {"title": "Piraté"}).status_code == 302
+    dispositif.refresh_from_db()
+    assert dispositif.title != "Piraté"

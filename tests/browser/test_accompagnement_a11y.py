@@ -2,6 +2,7 @@
 
 import pytest
 
+from accompagnement import services
 from accompagnement.enums import Besoin, DispositifKind, Maturite, Public
 from tests.accompagnement.factories import (
     AdhesionFactory,
@@ -89,3 +90,17 @@ def test_charter_page_has_no_axe_violations(page, login, network):
     page.get_by_role("button", name="Accepter la charte").click()
     page.wait_for_url(lambda url: "/charte/" not in url)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+
+
+def test_invitation_page_and_its_errors_have_no_axe_violations(page, network):
+    invited = services.create_member(
+        email="invitee@culture.gouv.fr", first_name="Léa", last_name="Durand", organisation=network["justice"]
+    )
+    page.goto(services.invitation_url(invited).split("testserver", 1)[-1])
+    assert page.get_by_role("heading", level=1).inner_text() == "Activer votre compte"
+    assert_accessible(page)
+    page.locator("#id_new_password1").fill("court")
+    page.locator("#id_new_password2").fill("autre")
+    page.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    assert page.locator(".fr-input-group--error").count() >= 1
+    assert_accessible(page)
