@@ -21,6 +21,9 @@ def _roots(request):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)  # what a date input expects, whatever the locale
+
 
 class PeriodFilterSet(django_filters.FilterSet):
     origin = django_filters.ModelChoiceFilter(label=_("Origine"), queryset=_roots, empty_label=_("Toutes"))
@@ -29,10 +32,10 @@ class PeriodFilterSet(django_filters.FilterSet):
         label=_("Catégorie"), choices=Categorie.choices, empty_label=_("Toutes")
     )
     du = django_filters.DateFilter(
-        label=_("En cours après le"), field_name="end_date", lookup_expr="gte", widget=DateInput
+        label=_("Période : du"), field_name="end_date", lookup_expr="gte", widget=DateInput()
     )
     au = django_filters.DateFilter(
-        label=_("En cours avant le"), field_name="start_date", lookup_expr="lte", widget=DateInput
+        label=_("Période : au"), field_name="start_date", lookup_expr="lte", widget=DateInput()
     )
 
 

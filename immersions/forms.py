@@ -1,7 +1,5 @@
 """Forms of immersions and agreements: DSFR rendering, clear errors next to the fields."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +228,3 @@ class TutorDecisionForm(DsfrBaseForm):
             self.add_error("reason", _("Indiquez le motif du refus."))
         return cleaned
 
-
-def default_return_date(end_date):
-    return end_date + datetime.timedelta(days=1)

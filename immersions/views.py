@@ -2,7 +2,6 @@
 (another organisation's row is a 404); every change goes through a service (wrong side: 403)."""
 
 import csv
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -106,11 +105,17 @@ def _immersion_form_view(request, instance=None):
             immersions.create_immersion(immersion, by=request.user)
         else:
             immersion.save()
-        if "soumettre" in request.POST:
+        if "soumettre" in request.POST and perms.can_transition_immersion(
+            request.user, immersion, ImmersionStatus.SOUMISE
+        ):
             immersions.transition_immersion(
                 immersion, ImmersionStatus.SOUMISE, by=request.user, expected=ImmersionStatus.BROUILLON
             )
             messages.success(request, _("Immersion soumise à la structure d'origine."))
+        elif "soumettre" in request.POST:
+            messages.warning(
+                request, _("Brouillon enregistré. La soumission revient à la structure d'origine.")
+            )
         else:
             messages.success(request, _("Brouillon enregistré."))
         return redirect("immersions:immersion_detail", pk=immersion.pk)
@@ -336,11 +341,17 @@ def _echange_form_view(request, instance=None):
             echanges.create_echange(echange, by=request.user)
         else:
             echange.save()
-        if "soumettre" in request.POST:
+        if "soumettre" in request.POST and perms.can_transition_echange(
+            request.user, echange, EchangeStatus.SOUMISE
+        ):
             echanges.transition_echange(
                 echange, EchangeStatus.SOUMISE, by=request.user, expected=EchangeStatus.BROUILLON
             )
             messages.success(request, _("Convention soumise à la structure d'origine."))
+        elif "soumettre" in request.POST:
+            messages.warning(
+                request, _("Brouillon enregistré. La soumission revient à la structure d'origine.")
+            )
         else:
             messages.success(request, _("Brouillon enregistré."))
         return redirect("immersions:echange_detail", pk=echange.pk)
@@ -663,7 +674,7 @@ def indicateurs_csv(request):
     year = _year(request)
     data = indicators.compute(request.user, year=year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - a file name, local date is right
+    stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="indicateurs-immersions-{stamp}.csv"'
     response.write("\ufeff")  # so spreadsheets open the French accents correctly
     writer = csv.writer(response, delimiter=";")

@@ -42,7 +42,11 @@ def _e_host(scope):
 
 
 def waiting_steps(user):
-    """The steps waiting for `user`, as a list of Step (label, objects, kind), non-empty ones only."""
+    """The steps waiting for `user`, as a list of Step (label, objects, kind), non-empty ones only.
+
+    Someone without a lead role gets only the steps that name them (manager, tutor, agent): the
+    conditions on the lead's scope are then empty.
+    """
     scope = lead_scope(user)
     email = (user.email or "").lower()
     today = timezone.localdate()
@@ -115,9 +119,6 @@ def waiting_steps(user):
                 echanges.filter(status=ES.SIGNEE, start_date__lte=today),
             ),
         ]
-    elif not scope:
-        # A participant without a lead role only has what names them: their agreement as the agent.
-        wanted = [w for w in wanted if w[0] == _("Conventions attendant votre accord")]
     steps = []
     for label, kind, queryset in wanted:
         objects = list(queryset[: PER_STEP + 1])

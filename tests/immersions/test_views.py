@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from immersions.enums import EchangeStatus, ImmersionKind, ImmersionStatus
 from immersions.models import Document, EchangeTalent, FonctionCritique, Immersion, ImmersionTransition
+from tests.accompagnement.factories import UserFactory
 from tests.immersions.conftest import walk
 from tests.immersions.factories import EchangeFactory, ImmersionFactory, in_days
 
@@ -318,3 +319,40 @@ def test_a_traiter_shows_at_most_twenty_per_step_with_a_link_to_the_list(client,
     content = client.get("/a-traiter/").content.decode()
     assert "(20+)" in content
     assert "/immersions/?status=soumise" in content
+
+
+def test_staff_declaring_leaves_the_submission_to_the_origin(client, origin, origin_service, host, staff):
+    client.force_login(staff)
+    response = client.post(
+        "/immersions/nouvelle/", {**form_data(origin, origin_service, host), "soumettre": ""}, follow=True
+    )
+    assert "La soumission revient à la structure d" in response.content.decode()
+    assert Immersion.objects.get().status == S.BROUILLON
+
+
+def test_manager_without_lead_role_accepts_for_the_origin(client, immersion, origin_lead):
+    manager = UserFactory(email="cheffe.service@exemple.gouv.fr")
+    immersion.manager_email = "Cheffe.Service@exemple.gouv.fr"
+    immersion.save()
+    walk(immersion, (S.SOUMISE, origin_lead))
+    client.force_login(manager)
+    assert immersion.reference in client.get("/a-traiter/").content.decode()
+    client.post(f"/immersions/{immersion.pk}/etape/", {"to": S.ACCEPTEE_ORIGINE, "expected": S.SOUMISE})
+    immersion.refresh_from_db()
+    assert immersion.status == S.ACCEPTEE_ORIGINE
+    assert immersion.transitions.last().by == manager
+
+
+def test_list_filters_by_period_and_category(client, origin, host, origin_lead):
+    early = ImmersionFactory(origin=origin, host=host, start_date=in_days(5), end_date=in_days(8))
+    late = ImmersionFactory(
+        origin=origin, host=host, start_date=in_days(60), end_date=in_days(65), agent_categorie="C"
+    )
+    client.force_login(origin_lead)
+    content = client.get(f"/immersions/?du={in_days(30).isoformat()}").content.decode()
+    assert late.reference in content
+    assert early.reference not in content
+    assert f'value="{in_days(30).isoformat()}"' in content
+    content = client.get("/immersions/?agent_categorie=C").content.decode()
+    assert late.reference in content
+    assert early.reference not in content
