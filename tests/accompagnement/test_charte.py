@@ -145,3 +145,15 @@ def test_charte_accept_service_is_idempotent(lead):
     again = services.accept_charte(lead, charte)
     assert first.pk == again.pk
     assert AcceptationCharte.objects.filter(user=lead, charte=charte).count() == 1
+
+
+def test_charte_form_keeps_next_hidden_without_a_label(client, newcomer):
+    client.force_login(newcomer)
+    content = client.get(reverse("accompagnement:charte"), {"next": "/reseau/"}).content.decode()
+    assert '<input type="hidden" name="next" value="/reseau/"' in content
+    assert 'for="id_next"' not in content
+
+
+def test_charte_is_linked_from_the_directory(client, lead):
+    client.force_login(lead)
+    assert reverse("accompagnement:charte") in client.get(reverse("accompagnement:reseau")).content.decode()
