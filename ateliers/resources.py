@@ -7,6 +7,7 @@ Export: every registration of a workshop, for staff.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from ateliers.enums import AtelierStatus
 from ateliers.models import Atelier, Inscription
 from ateliers.services.inscriptions import RegistrationError, register
 
+COLUMNS = ["atelier", "email", "prenom", "nom", "organisation", "consentement"]
+REQUIRED = ["atelier", "email", "organisation"]
 YES = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}
 NO = {"non", "n", "no", "0", "faux", "false", ""}
 
@@ -71,49 +74,80 @@ class InscriptionImportResource(resources.ModelResource):
     def get_display_name(cls):
         return gettext_lazy("Participants (inscriptions)")
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._seen = set()
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing, on the confirmation step too (django-import-export runs it without this flag).
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        missing = [column for column in REQUIRED if column not in (dataset.headers or [])]
+        if missing:
+            raise ValidationError(
+                _("Colonnes manquantes : %(columns)s. Colonnes attendues : %(expected)s.")
+                % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
+            )
+        self._seen = set()
+
+    @staticmethod
+    def _atelier(label):
+        """(atelier, error message) for the `atelier` cell (a spreadsheet may turn 12 into 12.0)."""
+        number = label.split(".")[0]
+        if not number.isdigit():
+            return None, _("Indiquez l'identifiant numérique de l'atelier.")
+        atelier = Atelier.objects.filter(pk=int(number)).first()
+        if atelier is None:
+            return None, _("Atelier n° %(id)s introuvable.") % {"id": label}
+        if atelier.status == AtelierStatus.ANNULE:
+            return None, _("Cet atelier est annulé : aucune inscription possible.")
+        return atelier, None
+
+    def _email(self, email, atelier_label):
+        """(email, error message): a valid address, once per workshop in the file."""
+        try:
+            validate_email(email)
+        except ValidationError:
+            return "", _("Adresse électronique manquante ou invalide : « %(email)s ».") % {"email": email}
+        if (atelier_label, email) in self._seen:
+            return email, _("Personne en double dans le fichier : « %(email)s ».") % {"email": email}
+        self._seen.add((atelier_label, email))
+        return email, None
+
     def import_instance(self, instance, row, **kwargs):
         """Check every cell; collect all of a row's errors so the preview lists them together."""
         errors = {}
-        atelier_id = _cell(row, "atelier")
-        instance.atelier_label = atelier_id
-        atelier = None
-        if not atelier_id.split(".")[0].isdigit():
-            errors["atelier"] = _("Indiquez l'identifiant numérique de l'atelier.")
-        else:
-            atelier = Atelier.objects.filter(pk=int(atelier_id.split(".")[0])).first()
-            if atelier is None:
-                errors["atelier"] = _("Atelier n° %(id)s introuvable.") % {"id": atelier_id}
-            elif atelier.status == AtelierStatus.ANNULE:
-                errors["atelier"] = _("Cet atelier est annulé : aucune inscription possible.")
-        email = _cell(row, "email").lower()
-        instance.email = email
-        if "@" not in email:
-            errors["email"] = _("Adresse électronique manquante ou invalide.")
+        instance.atelier_label = _cell(row, "atelier")
+        atelier, errors["atelier"] = self._atelier(instance.atelier_label)
+        instance.email = _cell(row, "email").lower()
+        email, errors["email"] = self._email(instance.email, instance.atelier_label)
         instance.prenom, instance.nom = _cell(row, "prenom"), _cell(row, "nom")
-        user = User.objects.filter(email__iexact=email).first() if "@" in email else None
-        if user is None and "@" in email and not (instance.prenom and instance.nom):
+        user = User.objects.filter(email__iexact=email).first() if email else None
+        if user is None and email and not (instance.prenom and instance.nom):
             errors["nom"] = _("Compte inconnu : le prénom et le nom sont nécessaires pour le créer.")
-        label = _cell(row, "organisation")
-        instance.organisation_label = label
+        instance.organisation_label = _cell(row, "organisation")
         organisation = None
-        if not label:
+        if not instance.organisation_label:
             errors["organisation"] = _("Organisation manquante.")
         else:
             try:
-                organisation = find_organisation(label)
+                organisation = find_organisation(instance.organisation_label)
             except ValueError as error:
                 errors["organisation"] = str(error)
-        consent = _cell(row, "consentement").lower()
-        instance.consentement = consent
-        if consent not in YES | NO:
+        instance.consentement = _cell(row, "consentement").lower()
+        if instance.consentement not in YES | NO:
             errors["consentement"] = _("Répondez « oui » ou « non ».")
+        errors = {column: message for column, message in errors.items() if message}
         if errors:
             raise ValidationError(errors)
         instance.resolved = {
             "atelier": atelier,
             "user": user,
             "organisation": organisation,
-            "consent": consent in YES,
+            "consent": instance.consentement in YES,
         }
 
     def save_instance(self, instance, is_create, row, **kwargs):

@@ -165,9 +165,8 @@ def test_import_with_one_bad_row_shows_row_errors_and_writes_nothing(staff):
         [atelier.pk, "pas-une-adresse", "Luc", "Roy", "inconnue", "peut-être"],
         [999999, "c.d@cnrs.fr", "Carl", "Dupont", "cnrs", "oui"],
     )
-    result = InscriptionImportResource().import_data(
-        dataset, dry_run=False, user=staff, rollback_on_validation_errors=True
-    )
+    # As on the admin's confirmation step: no rollback flag given, the resource still rolls back.
+    result = InscriptionImportResource().import_data(dataset, dry_run=False, user=staff)
     assert result.has_validation_errors()
     invalid = {row.number: row.error_dict for row in result.invalid_rows}
     assert set(invalid) == {2, 3}
@@ -225,3 +224,16 @@ def test_import_xlsx_through_admin(admin_client):
         reverse("admin:ateliers_inscription_process_import"), response.context["confirm_form"].initial
     )
     assert Inscription.objects.get().user.get_full_name() == "Hélène Vincent"
+
+
+def test_import_duplicate_person_and_missing_column_are_reported(staff):
+    atelier = AtelierFactory()
+    OrganisationFactory(slug="vnf")
+    row = [atelier.pk, "x@vnf.fr", "X", "Y", "vnf", "oui"]
+    result = InscriptionImportResource().import_data(_dataset(row, row), dry_run=True, user=staff)
+    assert "double" in str(result.invalid_rows[0].error_dict["email"])
+    result = InscriptionImportResource().import_data(
+        tablib.Dataset(["x@vnf.fr"], headers=["email"]), dry_run=True, user=staff
+    )
+    assert result.has_errors()
+    assert "Colonnes manquantes" in str(result.base_errors[0].error)
