@@ -74,6 +74,10 @@ class MemberResource(resources.ModelResource):
                 _("Colonnes manquantes : %(columns)s. Colonnes attendues : %(expected)s.")
                 % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
             )
+        # Spreadsheets often end with empty lines: they are not members, nor errors.
+        for index in reversed(range(len(dataset))):
+            if all(value is None or not str(value).strip() for value in dataset[index]):
+                del dataset[index]
         self._seen_emails = set()
         self._created = []
         self._memberships = {}

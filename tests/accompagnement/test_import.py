@@ -194,3 +194,9 @@ def test_admin_export_xlsx(client, staff, justice):
 def test_admin_import_closed_to_members(client, lead):
     client.force_login(lead)
     assert client.get(reverse("admin:accompagnement_user_import")).status_code == 302
+
+
+def test_import_ignores_empty_lines(justice, culture):
+    result = MemberResource().import_data(dataset(*good_rows(), ("", None, "", "", "", "")), dry_run=True)
+    assert not result.has_validation_errors()
+    assert result.totals["new"] == 2
