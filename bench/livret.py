@@ -53,12 +53,17 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+CPU_TIMES = []  # this process's CPU time per run: wall-clock alone depends on the other processes
+
+
 def timed(function, runs):
     durations, result = [], None
+    CPU_TIMES.clear()
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function()
         durations.append(time.perf_counter() - start)
+        CPU_TIMES.append(time.process_time() - cpu)
     return durations, result
 
 
@@ -93,7 +98,8 @@ def bench_warm(ateliers):
             line(
                 f"{participants} participants, {label}",
                 durations,
-                f"   {rendered.page_count} pages, {len(rendered.content) // 1024} Ko",
+                f"   {rendered.page_count} pages, {len(rendered.content) // 1024} Ko,"
+                f" CPU median {statistics.median(CPU_TIMES):.3f} s",
             )
             medians[(participants, variant)] = statistics.median(durations)
         print(f"  peak memory of this process so far: {peak_rss_mb():.0f} MB")
@@ -240,6 +246,8 @@ def main():
     settings_dict.setdefault("TEST", {})
     if connection.vendor == "postgresql":
         settings_dict["TEST"]["NAME"] = f"{settings_dict['NAME']}_bench"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"Load average before: {load} ({os.cpu_count()} CPUs)")
     print(
         f"Database: {connection.vendor}; Redis: {os.environ.get('REDIS_URL') or 'none'}; "
         f"media: {settings.MEDIA_ROOT}"
@@ -253,6 +261,7 @@ def main():
         bench_chromium(ateliers[40], bare)
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
+    print("\nLoad average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
