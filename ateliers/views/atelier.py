@@ -333,8 +333,15 @@ def emargement(request, pk):
     filterset = EmargementFilter(request.GET or None, queryset=queryset)
     rows = list(filterset.qs)
     form = EmargementForm(request.POST or None, inscriptions=rows)
-    if request.method == "POST" and form.is_valid():
-        changed = inscription_services.record_presence(atelier, form.presences(), by=request.user)
+    if request.method == "POST" and "tous_presents" in request.POST:
+        # On the day most people come: one click marks everyone shown, then the absent are corrected.
+        presences = dict.fromkeys((inscription.pk for inscription in rows), Presence.PRESENT)
+    elif request.method == "POST" and form.is_valid():
+        presences = form.presences()
+    else:
+        presences = None
+    if presences is not None:
+        changed = inscription_services.record_presence(atelier, presences, by=request.user)
         messages.success(request, _("Émargement enregistré (%(count)s changement(s)).") % {"count": changed})
         query = request.GET.urlencode()
         return redirect(reverse("ateliers:emargement", args=[atelier.pk]) + (f"?{query}" if query else ""))

@@ -286,3 +286,17 @@ def test_home_shows_next_workshops_and_my_registrations(client, lead, organisati
     mes = content[content.index('id="mes-inscriptions"') : content.index('id="actions-a-traiter"')]
     assert "Atelier où je vais" in mes
     assert "Autre atelier" not in mes
+
+
+def test_emargement_marks_everyone_shown_present_in_one_click(client, staff):
+    atelier = AtelierFactory(tenu=True)
+    shown = InscriptionFactory(atelier=atelier, user=member_of(OrganisationFactory(), user__last_name="Zola"))
+    hidden = InscriptionFactory(
+        atelier=atelier, user=member_of(OrganisationFactory(), user__last_name="Hugo")
+    )
+    client.force_login(staff)
+    client.post(_url("emargement", atelier) + "?q=zola", {"tous_presents": "1"})
+    shown.refresh_from_db()
+    hidden.refresh_from_db()
+    assert shown.presence == Presence.PRESENT
+    assert hidden.presence == Presence.NON_RENSEIGNE
