@@ -97,6 +97,13 @@ def register(atelier, user, *, by, organisation=None, consent_annuaire=True, not
     open; staff register anyone at any time except on a cancelled workshop. Registering someone already
     registered changes nothing (a form submitted twice registers once). Raises RegistrationError.
     """
+    if by.pk == user.pk and not is_staff(by) and shared_organisation(by, user) is None:
+        raise RegistrationError(
+            _(
+                "Votre compte n'est rattaché à aucune organisation du réseau : écrivez à l'équipe "
+                "d'animation de la DGAFP pour qu'elle le rattache."
+            )
+        )
     if not can_register(by, user):
         raise RegistrationError(
             _("Vous ne pouvez inscrire que vous-même ou un collègue de votre organisation.")

@@ -220,3 +220,9 @@ def test_record_presence_updates_only_confirmed_rows_of_the_workshop(staff):
 def test_record_presence_refused_to_members(lead):
     with pytest.raises(RegistrationError):
         record_presence(AtelierFactory(), {}, by=lead)
+
+
+def test_register_self_without_organisation_says_why():
+    loner = UserFactory()
+    with pytest.raises(RegistrationError, match="aucune organisation"):
+        register(AtelierFactory(), loner, by=loner)
