@@ -158,14 +158,14 @@ class TransitionForm(DsfrBaseForm):
         label=_("Motif"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Obligatoire pour un refus ou une annulation."),
+        help_text=_("Les parties le liront dans l'historique."),
+        error_messages={"required": _("Indiquez le motif du refus ou de l'annulation.")},
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("to") in REASON_REQUIRED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Indiquez le motif du refus ou de l'annulation."))
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A refusal or a cancellation needs its reason; the other steps take none.
+        self.fields["reason"].required = (self.data.get("to") or self.initial.get("to")) in REASON_REQUIRED
 
 
 class BilanForm(DsfrBaseForm, forms.ModelForm):
@@ -227,4 +227,3 @@ class TutorDecisionForm(DsfrBaseForm):
         if cleaned.get("decision") == "refuser" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Indiquez le motif du refus."))
         return cleaned
-

@@ -21,7 +21,8 @@ from immersions.permissions import echange_visible_to, immersion_visible_to, ser
 def _rows(queryset, field, labels=None):
     rows = queryset.order_by().values(field).annotate(count=Count("pk")).order_by("-count", field)
     return [
-        {"label": str(labels(row[field]) if labels else row[field]), "count": row["count"]} for row in rows
+        {"label": str(labels(row[field]).label if labels else row[field]), "count": row["count"]}
+        for row in rows
     ]
 
 
