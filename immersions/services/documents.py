@@ -64,12 +64,12 @@ def render_document(document):
     """Render and store the PDF; a failure is recorded on the row with its reason."""
     try:
         rendered = render_pdf_document(TEMPLATES[document.kind], document_context(document))
-    except Exception as exc:
+    except Exception as exc:  # any rendering failure is recorded on the row, not retried
         logger.exception("immersions: document %s failed", document.pk)
         document.status = DocumentStatus.ECHEC
         document.error = str(exc)[:2000]
         document.save(update_fields=["status", "error"])
-        raise
+        return document
     owner = document.echange_id or document.immersion_id
     document.file.save(
         f"{document.kind}-{owner}-{document.pk}.pdf", ContentFile(rendered.content), save=False

@@ -276,6 +276,8 @@ def test_indicators_figures_and_csv(client, origin, host, staff, outsider_lead):
     )
     assert ["immersions", "total", "2"] in rows
     assert ["par ministère", origin.name, "2"] in rows
+    assert ["par statut", "Bilan fait", "1"] in rows
+    assert ["par type", "Découverte d'un métier", "2"] in rows
     client.force_login(outsider_lead)
     assert "Aucune donnée" in client.get("/indicateurs/").content.decode()
 
