@@ -313,6 +313,16 @@ class CharteAdmin(StaffAdminMixin, admin.ModelAdmin):
     def in_force(self, obj):
         return bool(obj._in_force)
 
+    def get_changeform_initial_data(self, request):
+        """A new version starts from the text in force, with the next number: staff edit what changes."""
+        initial = super().get_changeform_initial_data(request)
+        latest = Charte.objects.order_by("-version").first()
+        if latest is not None:
+            initial.setdefault("version", latest.version + 1)
+            initial.setdefault("title", latest.title)
+            initial.setdefault("text", latest.text)
+        return initial
+
     def get_readonly_fields(self, request, obj=None):
         # A version members accepted is a record: it is never rewritten, a new version replaces it.
         if obj is not None and obj.acceptations.exists():

@@ -168,3 +168,11 @@ def test_admin_object_urls_closed_to_leads(client, lead):
         assert client.post(url, {"title": "Piraté"}).status_code == 302
     dispositif.refresh_from_db()
     assert dispositif.title != "Piraté"
+
+
+def test_admin_new_charter_version_starts_from_the_text_in_force(client, staff):
+    client.force_login(staff)
+    form = client.get(reverse("admin:accompagnement_charte_add")).context["adminform"].form
+    current = Charte.objects.current()
+    assert form.initial["version"] == current.version + 1
+    assert form.initial["text"] == current.text
