@@ -42,9 +42,7 @@ def charte(request):
     if current is None:
         raise Http404
     acceptation = AcceptationCharte.objects.filter(user=request.user, charte=current).first()
-    form = CharteAcceptanceForm(
-        request.POST or None, initial={"next": request.GET.get("next", "")}, prefix=None
-    )
+    form = CharteAcceptanceForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and acceptation is None and form.is_valid():
         services.accept_charte(request.user, current, session=request.session)
         messages.success(request, _("Merci : vous avez accepté la charte de la Fabrique."))
@@ -239,7 +237,10 @@ def dispositif_list(request):
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     filterset.label_choices_with_counts(filterset.facet_counts())
-    active_filters = bool(request.GET.keys() - {"page", "tri"})
+    active_filters = filterset.is_bound and (
+        not filterset.form.is_valid()
+        or any(value for name, value in filterset.form.cleaned_data.items() if name != "tri")
+    )
     return render(
         request,
         "accompagnement/dispositif_list.html",

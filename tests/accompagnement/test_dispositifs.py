@@ -422,3 +422,9 @@ def test_deactivated_lead_loses_edit_rights(client, ministries, catalogue):
         client.get(reverse("accompagnement:dispositif_update", args=[catalogue["decouvre"].pk])).status_code
         == 404
     )
+
+
+def test_catalogue_clear_filters_only_when_a_filter_is_set(client, ministries, catalogue):
+    client.force_login(ministries["lead_a"])
+    assert "Effacer les filtres" not in client.get(LIST, {"q": "", "tri": "title"}).content.decode()
+    assert "Effacer les filtres" in client.get(LIST, {"q": "tuteur"}).content.decode()
