@@ -417,6 +417,16 @@ def _start(livret_pk):
         )
         if livret is None or livret.status in {LivretStatus.PRET, LivretStatus.ECHEC}:
             return None
+        if livret.attempts >= MAX_ATTEMPTS:
+            # Redelivered after its worker died each time (a render killed by the hard time limit, say).
+            livret.status = LivretStatus.ECHEC
+            livret.failure_reason = _(
+                "Le rendu a été interrompu %(attempts)s fois (worker arrêté ou limite de temps dépassée) : "
+                "allégez le contenu puis générez une nouvelle version."
+            ) % {"attempts": livret.attempts}
+            livret.save(update_fields=["status", "failure_reason"])
+            logger.warning("Livret %s: failed after %s interrupted attempts", livret.pk, livret.attempts)
+            return None
         livret.status = LivretStatus.EN_COURS
         livret.started_at = timezone.now()
         livret.attempts += 1

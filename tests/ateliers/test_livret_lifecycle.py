@@ -228,3 +228,12 @@ def test_livret_attestation_for_present_participants_only(atelier):
     assert len(reader.pages) == 1
     with pytest.raises(LivretError):
         livret_service.render_attestation(absent)
+
+
+def test_livret_redelivered_too_often_fails_instead_of_looping(atelier):
+    # Each earlier attempt was killed (worker lost, hard time limit) and the message came back.
+    livret = Livret.objects.create(atelier=atelier, version=1, status=LivretStatus.EN_COURS, attempts=3)
+    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    livret.refresh_from_db()
+    assert livret.failure_reason.startswith("Le rendu a été interrompu 3 fois")
+    assert livret.attempts == 3
