@@ -219,7 +219,11 @@ def organisation_detail(request, slug):
             or permissions.is_staff(request.user),
             "breadcrumb_data": {
                 "links": [{"url": reverse("accompagnement:reseau"), "title": _("Réseau")}],
-                "current": organisation.short_name,
+                "current": (
+                    f"{organisation.parent.short_name} — {organisation.short_name}"
+                    if organisation.parent
+                    else organisation.short_name
+                ),
             },
         },
     )
