@@ -175,4 +175,5 @@ class AdoptionForm(DsfrBaseForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations.select_related("parent")
+        self.fields["organisation"].label_from_instance = organisation_label
