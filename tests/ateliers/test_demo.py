@@ -1,9 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement import demo as accompagnement_demo
+from accompagnement.models import User
+from accompagnement.services import accept_charte, current_charte
 from ateliers import demo
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
 from ateliers.models import Atelier, AtelierTransition, Inscription, Intervenant, Programme
@@ -78,3 +82,15 @@ def test_demo_seed_is_idempotent(seeded):
         AtelierTransition.objects.count(),
     ) == counts
     assert any("tenu" in line for line in lines)
+
+
+def test_demo_participant_finds_the_booklet_on_the_launch_page(client):
+    call_command("load_demo")
+    launch = Atelier.objects.get(programme__year=2023, number=1)
+    participant = User.objects.get(email="participant@culture.gouv.fr")
+    accept_charte(participant, current_charte())
+    client.force_login(participant)
+    response = client.get(reverse("ateliers:atelier_detail", args=[launch.pk]))
+    content = response.content.decode()
+    assert "Télécharger le livret de restitution" in content
+    assert "Télécharger mon attestation de participation" in content

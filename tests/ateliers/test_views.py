@@ -300,3 +300,11 @@ def test_emargement_marks_everyone_shown_present_in_one_click(client, staff):
     hidden.refresh_from_db()
     assert shown.presence == Presence.PRESENT
     assert hidden.presence == Presence.NON_RENSEIGNE
+
+
+def test_workshop_page_after_restitution_renders_without_booklet(client, lead):
+    atelier = AtelierFactory(tenu=True, status="restitution_publiee")
+    client.force_login(lead)
+    response = client.get(_url("atelier_detail", atelier))
+    assert response.status_code == 200
+    assert "Télécharger le livret" not in response.content.decode()
