@@ -22,6 +22,7 @@ from ateliers.models.livret import (
     LivretQuerySet,
     LivretStatus,
     QuestionReponse,
+    Rapporteur,
     Ressource,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "Programme",
     "QuestionReponse",
     "Rappel",
+    "Rapporteur",
     "Ressource",
     "Sequence",
 ]

@@ -252,6 +252,39 @@ class Ressource(models.Model):
         return self.title
 
 
+class Rapporteur(models.Model):
+    """A person named by staff to write a workshop's booklet content from the site (not the admin)."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("atelier"), on_delete=models.CASCADE, related_name="rapporteurs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rapporteur"),
+        on_delete=models.CASCADE,
+        related_name="rapports_livret",
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("désigné par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("désigné le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rapporteur")
+        verbose_name_plural = _("rapporteurs")
+        constraints = [
+            models.UniqueConstraint(fields=["atelier", "user"], name="rapporteur_unique_per_atelier")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.atelier}"
+
+
 class LivretStatus(models.TextChoices):
     EN_ATTENTE = "en_attente", _("En attente")
     EN_COURS = "en_cours", _("En cours")
