@@ -21,4 +21,6 @@ urlpatterns = [
     # The booklet and attendance certificates (views/livret.py).
     path("ateliers/<int:pk>/livret.pdf", livret.livret_pdf, name="livret_pdf"),
     path("ateliers/<int:pk>/attestation.pdf", livret.attestation_pdf, name="attestation_pdf"),
+    path("ateliers/<int:pk>/livret/", livret.livret_contenu, name="livret_contenu"),
+    path("ateliers/<int:pk>/livret/<int:sequence_pk>/", livret.livret_sequence, name="livret_sequence"),
 ]

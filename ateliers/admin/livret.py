@@ -30,6 +30,7 @@ from ateliers.models import (
     Livret,
     LivretStatus,
     QuestionReponse,
+    Rapporteur,
     Ressource,
 )
 from ateliers.models.livret import AtelierLivret, SequenceLivret
@@ -176,6 +177,15 @@ class GroupeTravailAdmin(StaffOnlyMixin, admin.ModelAdmin):
         return False
 
 
+class RapporteurInline(admin.TabularInline):
+    model = Rapporteur
+    fields = ["user", "named_by", "created_at"]
+    readonly_fields = ["named_by", "created_at"]
+    autocomplete_fields = ["user"]
+    extra = 0
+    verbose_name_plural = _("rapporteurs (rédigent le compte rendu depuis le site)")
+
+
 class LivretInline(admin.TabularInline):
     model = Livret
     fields = [
@@ -219,7 +229,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     search_fields = ["title", "theme"]
     fields = ["programme", "number", "title", "theme", "starts_at", "status", "sequence_links"]
     readonly_fields = fields
-    inlines = [LivretInline]
+    inlines = [RapporteurInline, LivretInline]
     actions = ["action_generer", "action_apercu_html", "action_apercu_pdf"]
 
     def get_queryset(self, request):
@@ -370,6 +380,20 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
             raise Http404
         name = livret_service.filename(livret).replace(".pdf", f"-v{livret.version}.pdf")
         return FileResponse(livret.file.open("rb"), as_attachment=True, filename=name)
+
+    def has_change_permission(self, request, obj=None):
+        return livret_service.can_manage(request.user) and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        pass  # the workshop's own fields are read-only here (its page in "Ateliers" changes them)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Rapporteur) and instance.named_by_id is None:
+                instance.named_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

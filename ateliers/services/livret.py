@@ -32,11 +32,13 @@ from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceK
 from ateliers.models import (
     Atelier,
     Attestation,
+    ContenuSequence,
     GroupeTravail,
     Inscription,
     Intervenant,
     Livret,
     LivretStatus,
+    Rapporteur,
     Sequence,
 )
 from ateliers.models.livret import (
@@ -108,6 +110,13 @@ class LivretContentError(LivretError):
 def can_manage(user):
     """Capture, generate, preview, publish and spread booklets: DGAFP staff."""
     return is_staff(user)
+
+
+def can_edit_content(user, atelier_id):
+    """Staff, and the rapporteurs staff named for this workshop, write its booklet's content."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_staff(user) or Rapporteur.objects.filter(atelier_id=atelier_id, user=user).exists()
 
 
 def is_participant(user, atelier_id):
@@ -625,6 +634,17 @@ def spread(livret, *, by):
 
 def published_version(atelier_id):
     return Livret.objects.select_related("atelier").filter(atelier_id=atelier_id, published=True).first()
+
+
+def update_content(sequence, *, texte, points_cles, by):
+    """Save a séquence's summary and key points (cleaned with nh3 on save); returns the ContenuSequence."""
+    if not can_edit_content(by, sequence.atelier_id):
+        raise LivretError(_("Vous ne pouvez pas rédiger le contenu de ce livret."))
+    contenu, _created = ContenuSequence.objects.update_or_create(
+        sequence=sequence, defaults={"texte": texte, "points_cles": points_cles, "updated_by": by}
+    )
+    logger.info("Livret: content of sequence %s updated by account %s", sequence.pk, by.pk)
+    return contenu
 
 
 # --- Attendance certificates ----------------------------------------------------------------------

@@ -18,4 +18,5 @@ def livret_downloads(context, atelier):
         "atelier": atelier,
         "livret": livret if livret and livret_service.can_download(user, livret) else None,
         "attestation": livret_service.attestation_inscription_for(user, atelier.pk) is not None,
+        "rapporteur": livret_service.can_edit_content(user, atelier.pk),
     }
