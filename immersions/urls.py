@@ -23,6 +23,7 @@ urlpatterns = [
     path("echanges/<int:pk>/derogation/", views.echange_derogation, name="echange_derogation"),
     path("echanges/<int:pk>/renouveler/", views.echange_renew, name="echange_renew"),
     path("echanges/<int:pk>/convention/", views.echange_document, name="echange_document"),
+    path("echanges/services/", views.service_list, name="service_list"),
     path("echanges/services/<slug:slug>/", views.service_detail, name="service_detail"),
     path("documents/<int:pk>/telecharger/", views.document_download, name="document_download"),
     path("a-traiter/", views.a_traiter, name="a_traiter"),

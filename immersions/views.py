@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -558,6 +558,39 @@ def document_download(request, pk):
 
 
 # --- Service page: departures against the cap, critical functions ---------------------------------
+
+
+def service_list(request):
+    """The services the user leads for (all for staff): departures today against the cap, inventory."""
+    today = timezone.localdate()
+    services = (
+        perms.service_visible_to(request.user, Organisation.objects.filter(parent__isnull=False))
+        .select_related("parent")
+        .annotate(
+            away=Count(
+                "echanges_depart",
+                filter=Q(
+                    echanges_depart__status__in=ECHANGE_AWAY_STATUSES,
+                    echanges_depart__start_date__lte=today,
+                    echanges_depart__end_date__gte=today,
+                ),
+                distinct=True,
+            ),
+            functions=Count("fonctions_critiques", filter=Q(fonctions_critiques__active=True), distinct=True),
+        )
+        .order_by("parent__name", "name")
+    )
+    return render(
+        request,
+        "immersions/service_list.html",
+        {
+            "title": _("Services : départs et fonctions critiques"),
+            "page_obj": _page(request, services),
+            "breadcrumb_data": _crumbs(
+                _("Services"), (reverse("immersions:echange_list"), _("Échanges de talents"))
+            ),
+        },
+    )
 
 
 def service_detail(request, slug):

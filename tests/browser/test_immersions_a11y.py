@@ -57,6 +57,7 @@ def test_immersions_pages_have_no_axe_violations(page, login, lead, data):
         f"/immersions/{data['immersion'].pk}/",
         "/echanges/",
         f"/echanges/{data['echange'].pk}/",
+        "/echanges/services/",
         f"/echanges/services/{data['service'].slug}/",
         "/a-traiter/",
         "/indicateurs/",

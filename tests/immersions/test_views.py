@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from immersions.enums import EchangeStatus, ImmersionKind, ImmersionStatus
 from immersions.models import Document, EchangeTalent, FonctionCritique, Immersion, ImmersionTransition
-from tests.accompagnement.factories import UserFactory
+from tests.accompagnement.factories import OrganisationFactory, UserFactory
 from tests.immersions.conftest import walk
 from tests.immersions.factories import EchangeFactory, ImmersionFactory, in_days
 
@@ -290,7 +290,15 @@ def _measure(client, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["/immersions/", "/immersions/?status=soumise", "/echanges/", "/a-traiter/", "/indicateurs/", "/"],
+    [
+        "/immersions/",
+        "/immersions/?status=soumise",
+        "/echanges/",
+        "/echanges/services/",
+        "/a-traiter/",
+        "/indicateurs/",
+        "/",
+    ],
 )
 def test_query_count_is_the_same_at_1_and_500_rows(  # noqa: PLR0917 - pytest injects fixtures by name
     client, origin, origin_service, host, origin_lead, django_assert_num_queries, url
@@ -358,3 +366,37 @@ def test_list_filters_by_period_and_category(client, origin, host, origin_lead):
     content = client.get("/immersions/?agent_categorie=C").content.decode()
     assert late.reference in content
     assert early.reference not in content
+
+
+def test_service_list_shows_the_lead_services_against_their_cap(
+    client, origin, origin_service, host, origin_lead
+):
+    origin_service.cliquet = 1
+    origin_service.save()
+    EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=EchangeStatus.EN_COURS,
+        start_date=in_days(-3),
+    )
+    other = OrganisationFactory(parent=host, name="Service d'un autre ministère")
+    client.force_login(origin_lead)
+    content = client.get("/echanges/services/").content.decode()
+    assert origin_service.name in content
+    assert "plafond atteint" in content
+    assert other.name not in content
+
+
+def test_second_origin_validation_of_an_agreement_records_one_transition(
+    client, origin, origin_service, host, origin_lead
+):
+    echange = EchangeFactory(
+        origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.SOUMISE
+    )
+    client.force_login(origin_lead)
+    data = {"to": EchangeStatus.VALIDEE_ORIGINE, "expected": EchangeStatus.SOUMISE}
+    client.post(f"/echanges/{echange.pk}/etape/", data)
+    response = client.post(f"/echanges/{echange.pk}/etape/", data, follow=True)
+    assert "déjà enregistrée" in response.content.decode()
+    assert echange.transitions.filter(to_status=EchangeStatus.VALIDEE_ORIGINE).count() == 1
