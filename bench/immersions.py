@@ -36,7 +36,14 @@ from immersions.services import echanges  # noqa: E402
 from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory  # noqa: E402
 from tests.immersions.factories import EchangeFactory, ImmersionFactory  # noqa: E402
 
-URLS = ["/immersions/", "/immersions/?status=soumise", "/echanges/", "/a-traiter/", "/indicateurs/"]
+URLS = [
+    "/immersions/",
+    "/immersions/?status=soumise",
+    "/echanges/",
+    "/echanges/services/",
+    "/a-traiter/",
+    "/indicateurs/",
+]
 RUNS = 15
 
 
