@@ -123,6 +123,13 @@ def can_record_bilan(user, immersion):
     return can_transition_immersion(user, immersion, ImmersionStatus.BILAN_FAIT)
 
 
+def can_resend_tutor_link(user, immersion):
+    """While the host's decision is awaited, the origin (or staff) may send the tutor a fresh link."""
+    return immersion.status == ImmersionStatus.ACCEPTEE_ORIGINE and bool(
+        {Side.ORIGINE, Side.STAFF} & immersion_sides(user, immersion)
+    )
+
+
 def is_immersion_party(user, immersion):
     """Parties (either side, agent) and staff may download the immersion's documents."""
     if not user.is_authenticated:

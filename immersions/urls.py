@@ -11,6 +11,7 @@ urlpatterns = [
     path("immersions/<int:pk>/modifier/", views.immersion_update, name="immersion_update"),
     path("immersions/<int:pk>/etape/", views.immersion_transition, name="immersion_transition"),
     path("immersions/<int:pk>/bilan/", views.immersion_bilan, name="immersion_bilan"),
+    path("immersions/<int:pk>/lien-tuteur/", views.immersion_resend_link, name="immersion_resend_link"),
     path("immersions/<int:pk>/synthese/", views.immersion_document, name="immersion_document"),
     path("immersions/lien/<str:purpose>/<str:token>/", views.signed_link, name="lien"),
     path("echanges/", views.echange_list, name="echange_list"),

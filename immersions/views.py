@@ -165,6 +165,7 @@ def _immersion_detail(request, immersion, *, bound=None, status=200):
             "action_forms": _action_forms(actions, immersion.status, bound),
             "can_edit": perms.can_edit_immersion(user, immersion),
             "can_bilan": perms.can_record_bilan(user, immersion),
+            "can_resend_link": perms.can_resend_tutor_link(user, immersion),
             "is_party": perms.is_immersion_party(user, immersion),
             "documents": immersion.documents.all(),
             "breadcrumb_data": _crumbs(
@@ -252,6 +253,19 @@ def immersion_document(request, pk):
         raise PermissionDenied
     documents.request_document(DocumentKind.SYNTHESE, immersion=immersion, by=request.user)
     messages.success(request, _("La synthèse PDF est en préparation ; elle apparaîtra ci-dessous."))
+    return redirect("immersions:immersion_detail", pk=pk)
+
+
+@require_POST
+def immersion_resend_link(request, pk):
+    """The origin sends the tutor a fresh single-use link (the previous one may have expired)."""
+    immersion = _get_immersion(request, pk)
+    if not perms.can_resend_tutor_link(request.user, immersion):
+        raise PermissionDenied
+    immersions.send_tutor_link(immersion)
+    messages.success(
+        request, _("Un nouveau lien a été envoyé à %(email)s.") % {"email": immersion.tutor_email}
+    )
     return redirect("immersions:immersion_detail", pk=pk)
 
 

@@ -107,3 +107,21 @@ def test_agent_agrees_through_the_emailed_link(  # noqa: PLR0917 - pytest inject
     assert echange.agent_agreed_at is not None
     assert echange.agent_name in echange.agent_agreed_label
     assert client.post(url).status_code == 410
+
+
+def test_origin_resends_a_fresh_link_to_the_tutor(
+    client, accepted_by_origin, origin_lead, host_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(host_lead)
+    assert client.post(f"/immersions/{accepted_by_origin.pk}/lien-tuteur/").status_code == 403
+    client.force_login(origin_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/immersions/{accepted_by_origin.pk}/lien-tuteur/", follow=True)
+    assert "Un nouveau lien a été envoyé" in response.content.decode()
+    message = mail.outbox[-1]
+    assert message.to == [accepted_by_origin.tutor_email]
+    url = path_of(re.search(r"https?://\S+/immersions/lien/tuteur_accueil/\S+", message.body).group(0))
+    client.logout()
+    assert client.post(url, {"decision": "accepter"}).status_code == 200
+    accepted_by_origin.refresh_from_db()
+    assert accepted_by_origin.status == S.ACCEPTEE_ACCUEIL
