@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus, ImmersionStatus
 from immersions.models import Document
 from tests.accompagnement.factories import UserFactory
-from tests.immersions.factories import EchangeFactory, ImmersionFactory
+from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, ImmersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +203,83 @@ def test_lists_show_each_role_only_its_rows(client, world):
     client.force_login(users["participant"])
     assert "Aucune immersion ne correspond" in client.get("/immersions/").content.decode()
     assert "Aucune convention ne correspond" in client.get("/echanges/").content.decode()
+
+
+# POST url key -> expected status per role (302: done and redirected; 403: visible, not their step;
+# 404: not visible at all). Each role gets fresh objects, so allowed steps really run.
+POST_MATRIX = {
+    "immersion_submit": ["403", "302", "403", "404", "404", "403", "403"],
+    "immersion_resend_link": ["302", "302", "403", "404", "404", "403", "403"],
+    "immersion_synthese": ["302", "302", "302", "404", "404", "302", "302"],
+    "immersion_bilan": ["403", "302", "302", "404", "404", "403", "302"],
+    "echange_validate_origin": ["403", "302", "403", "404", "404", "403", "404"],
+    "echange_derogation": ["403", "302", "403", "404", "404", "403", "404"],
+    "echange_host_agreement": ["403", "403", "302", "404", "404", "403", "404"],
+    "echange_return": ["403", "302", "403", "404", "404", "403", "404"],
+    "echange_renew": ["403", "302", "403", "404", "404", "403", "404"],
+    "echange_convention": ["302", "302", "302", "404", "404", "302", "404"],
+    "service_add_function": ["302", "302", "404", "404", "404", "404", "404"],
+}
+
+
+@pytest.fixture
+def post_world(origin, origin_service, host, world):
+    _urls, users = world
+    people = {"agent_email": users["agent"].email, "tutor_email": users["tutor"].email}
+    parties = {"origin": origin, "origin_service": origin_service, "host": host}
+    draft = ImmersionFactory(**parties, **people)
+    accepted = ImmersionFactory(**parties, **people, status=ImmersionStatus.ACCEPTEE_ORIGINE)
+    finished = ImmersionFactory(**parties, **people, status=ImmersionStatus.TERMINEE)
+    agent = {"agent_email": users["agent"].email}
+    submitted = EchangeFactory(**parties, **agent, status=EchangeStatus.SOUMISE)
+    critical = EchangeFactory(
+        **parties,
+        **agent,
+        status=EchangeStatus.SOUMISE,
+        fonction_critique=FonctionCritiqueFactory(service=origin_service),
+    )
+    validated = EchangeFactory(**parties, **agent, status=EchangeStatus.VALIDEE_ACCUEIL)
+    running = EchangeFactory(**parties, **agent, status=EchangeStatus.EN_COURS)
+    bilan = {
+        "deroulement": "total",
+        "learned": "Beaucoup.",
+        "host_feedback": "",
+        "outcome": "confirme",
+        "next_steps": "",
+    }
+    retour = {
+        "planned_return_date": running.end_date.isoformat(),
+        "return_interview_date": running.end_date.isoformat(),
+        "return_position": "Chargée de mission",
+    }
+    return {
+        "immersion_submit": (
+            f"/immersions/{draft.pk}/etape/",
+            {"to": ImmersionStatus.SOUMISE, "expected": ImmersionStatus.BROUILLON},
+        ),
+        "immersion_resend_link": (f"/immersions/{accepted.pk}/lien-tuteur/", {}),
+        "immersion_synthese": (f"/immersions/{draft.pk}/synthese/", {}),
+        "immersion_bilan": (f"/immersions/{finished.pk}/bilan/", bilan),
+        "echange_validate_origin": (
+            f"/echanges/{submitted.pk}/etape/",
+            {"to": EchangeStatus.VALIDEE_ORIGINE, "expected": EchangeStatus.SOUMISE},
+        ),
+        "echange_derogation": (f"/echanges/{critical.pk}/derogation/", {"reason": "Intérim organisé."}),
+        "echange_host_agreement": (f"/echanges/{validated.pk}/accord/", {"party": "accueil"}),
+        "echange_return": (f"/echanges/{running.pk}/retour/", retour),
+        "echange_renew": (f"/echanges/{running.pk}/renouveler/", {}),
+        "echange_convention": (f"/echanges/{running.pk}/convention/", {}),
+        "service_add_function": (
+            f"/echanges/services/{origin_service.slug}/",
+            {"title": "Régie d'avances", "description": ""},
+        ),
+    }
+
+
+@pytest.mark.parametrize(("index", "role"), list(enumerate(ROLES)))
+def test_object_post_urls_matrix(client, world, post_world, index, role):
+    _urls, users = world
+    client.force_login(users[role])
+    got = {key: str(client.post(url, data).status_code) for key, (url, data) in post_world.items()}
+    expected = {key: statuses[index] for key, statuses in POST_MATRIX.items()}
+    assert got == expected
