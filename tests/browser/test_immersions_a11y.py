@@ -94,3 +94,22 @@ def test_staff_indicators_have_no_axe_violations(page, login, staff, data):
     assert page.locator("svg.fabrique-chart").first.is_visible()
     assert page.get_by_role("table").first.is_visible()
     assert_accessible(page)
+
+
+def test_tutor_link_pages_have_no_axe_violations(page, lead, data):
+    immersion = data["immersion"]
+    services.transition_immersion(immersion, ImmersionStatus.ACCEPTEE_ORIGINE, by=lead)
+    link = services.tutor_link(immersion).split("testserver", 1)[-1]
+    path = link[link.index("/immersions/") :]
+    page.goto(path)
+    assert page.get_by_role("heading", level=1, name="Accueillir un agent en immersion").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer ma décision").click()
+    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    assert_accessible(page)
+    page.locator("label", has_text="J'accepte d'accueillir l'agent").click()
+    page.get_by_role("button", name="Enregistrer ma décision").click()
+    assert page.get_by_text("Vous avez accepté d'accueillir l'agent").is_visible()
+    page.goto(path)
+    assert page.get_by_role("heading", level=1, name="Ce lien ne peut pas être utilisé").is_visible()
+    assert_accessible(page)
