@@ -36,7 +36,9 @@ class PartiesFormMixin:
         services = Organisation.objects.actives().filter(parent__isnull=False).select_related("parent")
         self.fields["origin"].queryset = _roots(user)
         self.fields["host"].queryset = Organisation.objects.actives().racines()
-        self.fields["origin_service"].queryset = services
+        self.fields["origin_service"].queryset = (
+            services if user.is_staff else services.filter(id__in=lead_scope(user))
+        )
         self.fields["host_service"].queryset = services
         for name in ("start_date", "end_date"):
             self.fields[name].widget = DateInput()
@@ -131,9 +133,10 @@ class EchangeForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_parties(user)
         self.fields["planned_return_date"].widget = DateInput()
-        self.fields["fonction_critique"].queryset = FonctionCritique.objects.filter(
-            active=True
-        ).select_related("service")
+        functions = FonctionCritique.objects.filter(active=True).select_related("service")
+        if not user.is_staff:
+            functions = functions.filter(service_id__in=lead_scope(user))
+        self.fields["fonction_critique"].queryset = functions
         self.fields["end_date"].help_text = _("Au plus %(max)s jours.") % {"max": settings.ECHANGE_MAX_DAYS}
         self.fields["reinvoicing_amount"].help_text = _(
             "Facultatif : montant que l'accueil rembourse à l'origine. Le traitement et les droits sociaux "

@@ -193,7 +193,7 @@ def test_echange_cap_refusal_shows_the_service_figures(client, origin, origin_se
 
 
 def test_echange_form_checks_dates_and_critical_function(client, origin, origin_service, host, origin_lead):
-    other = FonctionCritique.objects.create(service=host, title="Standard")
+    other = FonctionCritique.objects.create(service=OrganisationFactory(parent=origin), title="Standard")
     client.force_login(origin_lead)
     data = {
         "agent_name": "LEROY Anne",
@@ -400,3 +400,14 @@ def test_second_origin_validation_of_an_agreement_records_one_transition(
     response = client.post(f"/echanges/{echange.pk}/etape/", data, follow=True)
     assert "déjà enregistrée" in response.content.decode()
     assert echange.transitions.filter(to_status=EchangeStatus.VALIDEE_ORIGINE).count() == 1
+
+
+def test_lead_form_offers_only_their_own_services_of_origin(client, origin_service, host, origin_lead):
+    elsewhere = OrganisationFactory(parent=host, name="Service hors périmètre")
+    FonctionCritique.objects.create(service=elsewhere, title="Fonction d'ailleurs")
+    FonctionCritique.objects.create(service=origin_service, title="Fonction d'ici")
+    client.force_login(origin_lead)
+    form = client.get("/echanges/nouvelle/").context["form"]
+    assert list(form.fields["origin_service"].queryset) == [origin_service]
+    assert elsewhere in form.fields["host_service"].queryset
+    assert [f.title for f in form.fields["fonction_critique"].queryset] == ["Fonction d'ici"]
