@@ -1,7 +1,9 @@
 """Seed the charter in force: version 1, written from the principles adopted at the April 2023 launch."""
 
+import datetime
+
 from django.db import migrations
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 CHARTE_TEXT = """La Fabrique de l'accompagnement RH est le réseau interministériel des têtes de réseau de l'accompagnement des agents. Créée par la stratégie interministérielle 2022-2024 d'accompagnement des mobilités et des évolutions professionnelles, elle est animée par la direction générale de l'administration et de la fonction publique (DGAFP). En rejoignant la Fabrique, chaque membre s'engage à faire vivre les principes suivants.
 
@@ -37,7 +39,8 @@ def seed_charte(apps, schema_editor):
         defaults={
             "title": "Charte de la Fabrique de l'accompagnement RH",
             "text": CHARTE_TEXT,
-            "published_at": timezone.now(),
+            # Adopted at the launch workshop (6 April 2023): it is the charter in force for every booklet since.
+            "published_at": datetime.datetime(2023, 4, 6, 9, 0, tzinfo=ZoneInfo("Europe/Paris")),
         },
     )
 
