@@ -11,7 +11,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
 
 from accompagnement.models import Adhesion
-from ateliers.models import Inscription
+from ateliers.enums import InscriptionStatus
+from ateliers.models import Inscription, Livret
 from ateliers.permissions import ateliers_visible_to
 from immersions.services.queue import waiting_steps
 
@@ -26,6 +27,16 @@ def home(request):
         .select_related("atelier")
         .order_by("atelier__starts_at")[:5]
     )
+    # The booklets of the workshops the member attended: what a participant comes for after the day.
+    mes_livrets = (
+        Livret.objects.publies()
+        .filter(
+            atelier__inscriptions__user=request.user,
+            atelier__inscriptions__status=InscriptionStatus.INSCRIT,
+        )
+        .select_related("atelier")
+        .order_by("-atelier__starts_at")[:5]
+    )
     return render(
         request,
         "fabrique/home.html",
@@ -34,6 +45,7 @@ def home(request):
             "adhesions": adhesions,
             "prochains_ateliers": prochains_ateliers,
             "mes_inscriptions": mes_inscriptions,
+            "mes_livrets": mes_livrets,
             "immersions_actions": waiting_steps(request.user),
         },
     )

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from ateliers import calendar, permissions
 from ateliers.enums import InscriptionStatus, Presence
 from ateliers.filters import EmargementFilter
 from ateliers.forms import ColleagueInscriptionForm, EmargementForm, InscriptionForm
-from ateliers.models import Atelier, Inscription, Intervenant, Programme
+from ateliers.models import Atelier, Inscription, Intervenant, Livret, Programme
 from ateliers.resources import InscriptionExportResource
 from ateliers.services import inscriptions as inscription_services
 from ateliers.services.inscriptions import RegistrationError
@@ -267,12 +267,15 @@ def mes_inscriptions(request):
     base = Inscription.objects.select_related("atelier__programme", "organisation", "user").order_by(
         "-atelier__starts_at"
     )
+    published_livret = Livret.objects.publies().filter(atelier=OuterRef("atelier"))
     return render(
         request,
         "ateliers/mes_inscriptions.html",
         {
             "title": _("Mes inscriptions"),
-            "mine": base.filter(user=request.user).exclude(status=InscriptionStatus.ANNULE),
+            "mine": base.filter(user=request.user)
+            .exclude(status=InscriptionStatus.ANNULE)
+            .annotate(has_livret=Exists(published_livret)),
             "for_colleagues": base.filter(registered_by=request.user)
             .exclude(user=request.user)
             .exclude(status=InscriptionStatus.ANNULE),

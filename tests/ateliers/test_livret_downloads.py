@@ -226,3 +226,25 @@ def test_livret_download_links_follow_the_same_rights(published, lead, rf):
     assert "attestation" not in absent
     assert links(lead).strip() == ""
     assert links(AnonymousUser()).strip() == ""
+
+
+def test_home_and_mes_inscriptions_link_the_published_booklet_to_its_participants(client, published):
+    user = participant(published.atelier)
+    log_in(client, user)
+    url = livret_url(published.atelier)
+    home = client.get("/").content.decode()
+    assert "Livrets de restitution de mes ateliers" in home
+    assert url in home
+    assert url in client.get(reverse("ateliers:mes_inscriptions")).content.decode()
+
+
+def test_home_offers_no_booklet_to_who_did_not_attend(client, published):
+    outsider = UserFactory()
+    log_in(client, outsider)
+    assert livret_url(published.atelier) not in client.get("/").content.decode()
+
+
+def test_mes_inscriptions_offers_no_booklet_before_publication(client, atelier):
+    user = participant(atelier)
+    log_in(client, user)
+    assert livret_url(atelier) not in client.get(reverse("ateliers:mes_inscriptions")).content.decode()
