@@ -101,6 +101,8 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    # Who holds which rights is a superuser's decision: staff manage members, not privileges.
+    privilege_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
     actions = ["deactivate", "reactivate", "resend_invitation"]
     resource_classes = [MemberResource]
     import_formats = [CSV, XLSX]
@@ -108,6 +110,23 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def has_change_permission(self, request, obj=None):
+        # A staff member who is not a superuser must not take over a superuser's account: no change form,
+        # no password page (Django's user_change_password checks this permission on the target user).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += self.privilege_fields
+        return readonly
+
+    def _changeable(self, request, queryset):
+        """The selected accounts `request.user` may change: a superuser's stays with superusers."""
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
 
     @admin.display(description=_("invitation en attente"), boolean=True)
     def invitation_pending(self, obj):
@@ -149,7 +168,7 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
 
     @admin.action(description=_("Désactiver les comptes sélectionnés (fin immédiate des sessions)"))
     def deactivate(self, request, queryset):
-        users = list(queryset.exclude(pk=request.user.pk))
+        users = list(self._changeable(request, queryset).exclude(pk=request.user.pk))
         for user in users:
             services.deactivate_member(user, by=request.user)
         messages.success(
@@ -160,7 +179,7 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
 
     @admin.action(description=_("Réactiver les comptes sélectionnés"))
     def reactivate(self, request, queryset):
-        users = list(queryset)
+        users = list(self._changeable(request, queryset))
         for user in users:
             services.reactivate_member(user, by=request.user)
         messages.success(

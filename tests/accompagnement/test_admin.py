@@ -1,16 +1,19 @@
 """The DGAFP staff's admin: fixed query counts, counts per organisation, permissions, the charter."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accompagnement.models import Charte, Dispositif
 from tests.accompagnement.factories import (
+    PASSWORD,
     AdhesionFactory,
     CharteFactory,
     DispositifFactory,
     OrganisationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +179,93 @@ def test_admin_new_charter_version_starts_from_the_text_in_force(client, staff):
     current = Charte.objects.current()
     assert form.initial["version"] == current.version + 1
     assert form.initial["text"] == current.text
+
+
+def _user_change_data(response):
+    """The change form's own values, as the browser would post them back (inlines left untouched)."""
+    form = response.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update({"is_active": "on", "date_joined_0": "01/01/2024", "date_joined_1": "00:00:00"})
+    for formset in response.context["inline_admin_formsets"]:
+        prefix = formset.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return data
+
+
+def test_admin_staff_cannot_change_superuser_password(client, staff):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    url = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": "PrisePossession-2024!", "password2": "PrisePossession-2024!"})
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.check_password(PASSWORD)
+
+
+def test_admin_staff_cannot_edit_superuser_account(client, staff):
+    superuser = UserFactory(is_staff=True, is_superuser=True, email="chef@fonction-publique.gouv.fr")
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_user_change", args=[superuser.pk])
+    response = client.get(url)
+    assert "email" not in response.context["adminform"].form.fields
+    client.post(url, {"email": "pirate@example.org", "first_name": "x", "last_name": "y"})
+    superuser.refresh_from_db()
+    assert superuser.email == "chef@fonction-publique.gouv.fr"
+
+
+def test_admin_staff_cannot_deactivate_superuser(client, staff):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:accompagnement_user_changelist"),
+        {"action": "deactivate", "_selected_action": [superuser.pk]},
+    )
+    superuser.refresh_from_db()
+    assert superuser.is_active
+
+
+def test_admin_staff_privilege_fields_are_read_only(client, staff):
+    member = AdhesionFactory().user
+    client.force_login(staff)
+    response = client.get(reverse("admin:accompagnement_user_change", args=[member.pk]))
+    fields = response.context["adminform"].form.fields
+    assert "first_name" in fields
+    assert not {"is_staff", "is_superuser", "groups", "user_permissions"} & set(fields)
+
+
+def test_admin_staff_cannot_promote_themselves(client, staff):
+    group = Group.objects.create(name="Tout-puissants")
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_user_change", args=[staff.pk])
+    data = _user_change_data(client.get(url))
+    data.update(
+        {
+            "first_name": "Renommé",
+            "is_superuser": "on",
+            "groups": [group.pk],
+            "user_permissions": list(Permission.objects.values_list("pk", flat=True)[:5]),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    staff.refresh_from_db()
+    assert staff.first_name == "Renommé"  # the form was saved, only the privileges were ignored
+    assert not staff.is_superuser
+    assert not staff.groups.exists()
+    assert not staff.user_permissions.exists()
+
+
+def test_admin_superuser_can_grant_staff(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    member = AdhesionFactory().user
+    client.force_login(superuser)
+    url = reverse("admin:accompagnement_user_change", args=[member.pk])
+    response = client.get(url)
+    assert "is_staff" in response.context["adminform"].form.fields
+    data = _user_change_data(response)
+    data["is_staff"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert member.is_staff
