@@ -15,6 +15,7 @@ from import_export import fields, resources
 from accompagnement import services
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, Organisation, User
+from fabrique.exports import spreadsheet_safe
 
 COLUMNS = ["email", "prenom", "nom", "organisation", "role", "fonction"]
 
@@ -47,6 +48,10 @@ class MemberResource(resources.ModelResource):
         self._memberships = {}
 
     # --- export ---
+    def export_field(self, field, instance, **kwargs):
+        # Imported names are anyone's text: a leading "=", "+", "-" or "@" must not run in staff's Excel.
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
     def get_export_queryset(self, request=None, **kwargs):
         return super().get_export_queryset(request, **kwargs).prefetch_related("adhesions__organisation")
 

@@ -19,6 +19,7 @@ from accompagnement.models import Organisation, User
 from ateliers.enums import AtelierStatus
 from ateliers.models import Atelier, Inscription
 from ateliers.services.inscriptions import RegistrationError, register
+from fabrique.exports import spreadsheet_safe
 
 COLUMNS = ["atelier", "email", "prenom", "nom", "organisation", "consentement"]
 REQUIRED = ["atelier", "email", "organisation"]
@@ -210,6 +211,10 @@ class InscriptionExportResource(resources.Resource):
             "inscrit_par",
             "inscrit_le",
         )
+
+    def export_field(self, field, instance, **kwargs):
+        # Names arrive from ministries' spreadsheets: "=HYPERLINK(...)" must stay text in staff's Excel.
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
 
     def dehydrate_atelier(self, inscription):
         return str(inscription.atelier)

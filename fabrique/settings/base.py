@@ -223,6 +223,11 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Spreadsheet exports (django-import-export) ------------------------------------------------------
+# Admin exports drop a leading "=" so a cell typed by a member never runs as a formula in staff's Excel;
+# the resources also quote "+", "-", "@" (fabrique.exports.spreadsheet_safe).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", _("Français"))]

@@ -1,5 +1,6 @@
 """Members imported from spreadsheets: all or nothing, errors per row, invitations after the commit."""
 
+import csv
 import io
 
 import pytest
@@ -189,6 +190,31 @@ def test_admin_export_xlsx(client, staff, justice):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == HEADERS
+
+
+def test_admin_export_neutralises_formulae(client, staff, justice):
+    AdhesionFactory(
+        organisation=justice,
+        user__first_name='=HYPERLINK("https://example.org","x")',
+        user__last_name="+Durand",
+        function="@SUM(A1)",
+    )
+    client.force_login(staff)
+    for fmt in ["0", "1"]:  # CSV, XLSX
+        response = client.post(
+            reverse("admin:accompagnement_user_export"),
+            {"resource": "0", "format": fmt, **{f"memberresource_{column}": "on" for column in HEADERS}},
+        )
+        assert response.status_code == 200
+        if fmt == "0":
+            cells = [
+                cell for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for cell in row
+            ]
+        else:
+            sheet = load_workbook(io.BytesIO(response.content)).active
+            assert not [cell.value for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+            cells = [cell.value for row in sheet.iter_rows() for cell in row]
+        assert {'\'=HYPERLINK("https://example.org","x")', "'+Durand", "'@SUM(A1)"} <= set(cells)
 
 
 def test_admin_import_closed_to_members(client, lead):

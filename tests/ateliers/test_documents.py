@@ -1,5 +1,6 @@
 """What leaves the site as a file: CSV/XLSX exports, the sign-in sheet PDF, calendar files."""
 
+import csv
 import io
 import subprocess
 
@@ -58,6 +59,43 @@ def test_export_xlsx_opens_in_a_spreadsheet(
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Atelier", "Nom", "Prénom")
     assert {row[1] for row in rows[1:]} == {"BENALI", "MULLER", "ATTENTE"}
+
+
+@pytest.fixture
+def atelier_with_formulae():
+    """Names as they may arrive from a ministry's spreadsheet: each would run as a formula in Excel."""
+    atelier = AtelierFactory(title="Structurer l'offre")
+    service = OrganisationFactory(name="+Service piégé")
+    InscriptionFactory(
+        atelier=atelier,
+        organisation=service,
+        user=member_of(
+            service, user__last_name='=HYPERLINK("https://example.org","x")', user__first_name="@SUM(A1)"
+        ),
+    )
+    InscriptionFactory(
+        atelier=atelier, user=member_of(service, user__last_name="-2+3", user__first_name="\tTab")
+    )
+    return atelier
+
+
+def test_export_csv_neutralises_formulae(client, staff, atelier_with_formulae):
+    client.force_login(staff)
+    response = client.get(reverse("ateliers:export", args=[atelier_with_formulae.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("HTTPS://EXAMPLE.ORG","X")' in cells
+    assert {"'@SUM(A1)", "'+Service piégé", "'-2+3", "'\tTab"} <= set(cells)
+    assert not [cell for cell in cells if cell[:1] in {"=", "+", "-", "@", "\t", "\r"}]
+
+
+def test_export_xlsx_has_no_formula_cell(client, staff, atelier_with_formulae):
+    client.force_login(staff)
+    response = client.get(reverse("ateliers:export", args=[atelier_with_formulae.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert not [cell.value for cell in cells if cell.data_type == "f"]
+    assert "'@SUM(A1)" in {cell.value for cell in cells}
 
 
 def test_export_unknown_format_refused(client, staff, atelier_with_people):
