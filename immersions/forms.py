@@ -33,6 +33,7 @@ class PartiesFormMixin:
     max_days_setting = "IMMERSION_MAX_DAYS"
 
     def setup_parties(self, user):
+        self.user = user
         services = Organisation.objects.actives().filter(parent__isnull=False).select_related("parent")
         self.fields["origin"].queryset = _roots(user)
         self.fields["host"].queryset = Organisation.objects.actives().racines()
@@ -62,6 +63,13 @@ class PartiesFormMixin:
                     _("La durée dépasse le maximum autorisé de %(max)s jours.") % {"max": max_days},
                 )
         return cleaned
+
+    def reject_own_address(self, cleaned, field, message):
+        """The declaring user cannot name themselves as the other party (tutor, agent): that party's
+        step would then be theirs to make."""
+        address = (cleaned.get(field) or "").strip().lower()
+        if address and address == (self.user.email or "").strip().lower():
+            self.add_error(field, message)
 
 
 class ImmersionForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
@@ -96,7 +104,16 @@ class ImmersionForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
         }
 
     def clean(self):
-        return self.clean_parties_and_dates(super().clean())
+        cleaned = self.clean_parties_and_dates(super().clean())
+        self.reject_own_address(
+            cleaned,
+            "tutor_email",
+            _(
+                "Le tuteur ou la tutrice accepte pour la structure d'accueil : indiquez son adresse, "
+                "pas la vôtre."
+            ),
+        )
+        return cleaned
 
 
 class EchangeForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
@@ -145,6 +162,11 @@ class EchangeForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
 
     def clean(self):
         cleaned = self.clean_parties_and_dates(super().clean())
+        self.reject_own_address(
+            cleaned,
+            "agent_email",
+            _("L'agent donne lui-même son accord à la convention : indiquez son adresse, pas la vôtre."),
+        )
         function, service = cleaned.get("fonction_critique"), cleaned.get("origin_service")
         if function is not None and service is not None and function.service_id != service.pk:
             self.add_error("fonction_critique", _("Cette fonction critique appartient à un autre service."))

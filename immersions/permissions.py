@@ -91,7 +91,10 @@ def immersion_sides(user, immersion):
     ):
         sides.add(Side.ORIGINE)
     host_lead = immersion.host_id in scope or immersion.host_service_id in scope
-    if (host_lead and not immersion.confidential) or email == immersion.tutor_email.lower():
+    # The tutor's address names the host side only for someone who is not the origin: otherwise an
+    # origin lead who typed their own address as the tutor's would accept for the host.
+    is_tutor = bool(email) and email == immersion.tutor_email.lower() and Side.ORIGINE not in sides
+    if (host_lead and not immersion.confidential) or is_tutor:
         sides.add(Side.ACCUEIL)
     return sides
 
@@ -169,7 +172,9 @@ def echange_sides(user, echange):
         sides.add(Side.ORIGINE)
     if echange.host_id in scope or echange.host_service_id in scope:
         sides.add(Side.ACCUEIL)
-    if _email(user) == echange.agent_email.lower():
+    # Same rule for the agent's consent: the origin can never give it in the agent's name.
+    email = _email(user)
+    if email and email == echange.agent_email.lower() and Side.ORIGINE not in sides:
         sides.add(Side.AGENT)
     return sides
 

@@ -28,8 +28,9 @@ def _origin(scope, email):
 
 
 def _host(scope, email):
-    return (Q(confidential=False) & (Q(host_id__in=scope) | Q(host_service_id__in=scope))) | Q(
-        tutor_email__iexact=email
+    # The tutor's address counts only for someone who is not on the origin side (see permissions).
+    return (Q(confidential=False) & (Q(host_id__in=scope) | Q(host_service_id__in=scope))) | (
+        Q(tutor_email__iexact=email) & ~_origin(scope, email)
     )
 
 
@@ -91,7 +92,7 @@ def waiting_steps(user):
             echanges.filter(
                 (_e_origin(scope) & Q(origin_agreed_at__isnull=True))
                 | (_e_host(scope) & Q(host_agreed_at__isnull=True))
-                | (Q(agent_email__iexact=email) & Q(agent_agreed_at__isnull=True)),
+                | (Q(agent_email__iexact=email) & ~_e_origin(scope) & Q(agent_agreed_at__isnull=True)),
                 status=ES.VALIDEE_ACCUEIL,
             ),
         ),

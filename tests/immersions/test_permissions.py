@@ -1,10 +1,15 @@
 """Every object URL, for each role: what they may see (200), what is hidden (404), what is refused (403)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
-from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus, ImmersionStatus
+from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus, ImmersionStatus, Party, Side
 from immersions.models import Document
+from immersions.permissions import echange_parties_to_agree, echange_sides, immersion_sides
+from immersions.services import echanges as echange_services
+from immersions.services import immersions as immersion_services
+from immersions.services.queue import waiting_steps
 from tests.accompagnement.factories import UserFactory
 from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, ImmersionFactory
 
@@ -283,3 +288,46 @@ def test_object_post_urls_matrix(client, world, post_world, index, role):
     got = {key: str(client.post(url, data).status_code) for key, (url, data) in post_world.items()}
     expected = {key: statuses[index] for key, statuses in POST_MATRIX.items()}
     assert got == expected
+
+
+def test_origin_lead_named_as_tutor_cannot_accept_for_the_host(accepted_by_origin, origin_lead, host_lead):
+    accepted_by_origin.tutor_email = origin_lead.email.upper()
+    accepted_by_origin.save()
+    assert Side.ACCUEIL not in immersion_sides(origin_lead, accepted_by_origin)
+    with pytest.raises(PermissionDenied):
+        immersion_services.transition_immersion(
+            accepted_by_origin, ImmersionStatus.ACCEPTEE_ACCUEIL, by=origin_lead
+        )
+    assert "Immersions à accepter pour l'accueil" not in [str(s.label) for s in waiting_steps(origin_lead)]
+    accepted_by_origin.refresh_from_db()
+    assert accepted_by_origin.status == ImmersionStatus.ACCEPTEE_ORIGINE
+
+
+def test_tutor_without_lead_role_keeps_the_host_side(accepted_by_origin, participant):
+    accepted_by_origin.tutor_email = participant.email
+    accepted_by_origin.save()
+    assert immersion_sides(participant, accepted_by_origin) == {Side.ACCUEIL}
+    assert immersion_services.transition_immersion(
+        accepted_by_origin, ImmersionStatus.ACCEPTEE_ACCUEIL, by=participant
+    )
+
+
+def test_origin_lead_named_as_agent_cannot_consent_for_the_agent(
+    origin, origin_service, host, origin_lead, participant
+):
+    echange = EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        agent_email=origin_lead.email,
+        status=EchangeStatus.VALIDEE_ACCUEIL,
+    )
+    assert Side.AGENT not in echange_sides(origin_lead, echange)
+    assert echange_parties_to_agree(origin_lead, echange) == [Party.ORIGINE]
+    with pytest.raises(PermissionDenied):
+        echange_services.record_agreement(echange, Party.AGENT, by=origin_lead)
+    echange.refresh_from_db()
+    assert echange.agent_agreed_at is None
+    echange.agent_email = participant.email
+    echange.save()
+    assert echange_services.record_agreement(echange, Party.AGENT, by=participant)

@@ -411,3 +411,37 @@ def test_lead_form_offers_only_their_own_services_of_origin(client, origin_servi
     assert list(form.fields["origin_service"].queryset) == [origin_service]
     assert elsewhere in form.fields["host_service"].queryset
     assert [f.title for f in form.fields["fonction_critique"].queryset] == ["Fonction d'ici"]
+
+
+def test_declaring_lead_cannot_name_themselves_as_the_tutor(
+    client, origin, origin_service, host, origin_lead
+):
+    client.force_login(origin_lead)
+    data = form_data(origin, origin_service, host, tutor_email=origin_lead.email.upper())
+    response = client.post("/immersions/nouvelle/", data)
+    assert response.status_code == 400
+    assert "indiquez son adresse, pas la vôtre" in response.content.decode()
+    assert not Immersion.objects.exists()
+
+
+def test_declaring_lead_cannot_name_themselves_as_the_agent(
+    client, origin, origin_service, host, origin_lead
+):
+    client.force_login(origin_lead)
+    data = {
+        "agent_name": "LEROY Anne",
+        "agent_email": origin_lead.email,
+        "agent_grade": "Attachée",
+        "agent_categorie": "A",
+        "origin": origin.pk,
+        "origin_service": origin_service.pk,
+        "host": host.pk,
+        "mission": "Mission de six mois.",
+        "start_date": in_days(30).isoformat(),
+        "end_date": in_days(200).isoformat(),
+        "planned_return_date": in_days(201).isoformat(),
+    }
+    response = client.post("/echanges/nouvelle/", data)
+    assert response.status_code == 400
+    assert "L&#x27;agent donne lui-même son accord" in response.content.decode()
+    assert not EchangeTalent.objects.exists()
