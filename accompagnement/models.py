@@ -38,6 +38,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("adresse électronique"), unique=True)
+    # Part of the personal calendar feed address (ateliers.calendar.feed_token): setting a new value, like a
+    # new password, makes every address handed out before stop working.
+    calendar_key = models.CharField(_("clé du calendrier"), max_length=64, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

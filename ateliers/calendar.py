@@ -3,6 +3,7 @@
 Times are written in UTC (`...Z`): every calendar client converts them, without a VTIMEZONE block.
 """
 
+import secrets
 from datetime import UTC
 
 import icalendar
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accompagnement.models import User
 from ateliers.enums import AtelierStatus
@@ -78,15 +80,29 @@ def programme_ics(ateliers, *, name):
     return calendar.to_ical().decode()
 
 
+def _feed_key(user):
+    """Changes when the member renews their address (calendar_key) or password: old URLs stop working."""
+    return salted_hmac(FEED_SALT, f"{user.pk}:{user.calendar_key}:{user.password}").hexdigest()[:32]
+
+
 def feed_token(user):
     """A personal, signed token: calendar apps subscribe to the feed without a session."""
-    return signing.dumps(user.pk, salt=FEED_SALT)
+    return signing.dumps([user.pk, _feed_key(user)], salt=FEED_SALT)
 
 
 def user_from_feed_token(token):
-    """The active account behind a feed token, or None for a forged or stale one."""
+    """The active account behind a feed token, or None for a forged, malformed or revoked one."""
     try:
-        pk = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature:
+        pk, key = signing.loads(token, salt=FEED_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
         return None
-    return User.objects.filter(pk=pk, is_active=True).first()
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not constant_time_compare(key, _feed_key(user)):
+        return None
+    return user
+
+
+def renew_feed_key(user):
+    """Revoke every feed address `user` handed out; feed_token(user) gives the new one."""
+    user.calendar_key = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_key"])

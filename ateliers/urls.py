@@ -8,6 +8,7 @@ urlpatterns = [
     # Programme, workshops and registrations (views/atelier.py).
     path("ateliers/", atelier.programme, name="programme"),
     path("ateliers/programme.ics", atelier.programme_ics, name="programme_ics"),
+    path("ateliers/agenda/renouveler/", atelier.renew_feed, name="renew_feed"),
     path("ateliers/<int:pk>/", atelier.atelier_detail, name="atelier_detail"),
     path("ateliers/<int:pk>/atelier.ics", atelier.atelier_ics, name="atelier_ics"),
     path("ateliers/<int:pk>/inscription/", atelier.register, name="register"),

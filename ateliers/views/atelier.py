@@ -32,6 +32,8 @@ EXPORT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
+# Bounds of a programme's year in `?annee=`: beyond them the database column would overflow.
+MIN_YEAR, MAX_YEAR = 2000, 2999
 
 
 def _selected_programme(request):
@@ -51,6 +53,15 @@ def _selected_programme(request):
     year = timezone.localdate().year
     selected = next((p for p in programmes if p.year <= year), programmes[-1] if programmes else None)
     return selected, programmes
+
+
+def _wanted_year(request):
+    """The year of `?annee=` when it is one (« 2025 »), else None: anything else means every year."""
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:  # "", "abc", and digits int() refuses though str.isdigit() accepts them ("²")
+        return None
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def _group_by_organisation(inscriptions):
@@ -421,21 +432,34 @@ def atelier_ics(request, pk):
 def programme_ics(request):
     """The workshops as a calendar feed (cancelled ones stay, marked CANCELLED); `?annee=` for one year.
 
-    Calendar apps subscribe without a session: a personal signed `?jeton=` stands for the member.
+    Calendar apps subscribe without a session: a personal signed `?jeton=` stands for the member. A token
+    only ever shows published workshops, even a staff member's: an address that leaks shows no draft.
     """
-    user = request.user
-    if not user.is_authenticated:
-        user = calendar.user_from_feed_token(request.GET.get("jeton", ""))
-        if user is None:
-            return redirect_to_login(request.get_full_path())
-    ateliers = permissions.ateliers_visible_to(user).order_by("starts_at")
+    if request.user.is_authenticated:
+        ateliers = permissions.ateliers_visible_to(request.user)
+    elif calendar.user_from_feed_token(request.GET.get("jeton", "")) is not None:
+        ateliers = Atelier.objects.publies()
+    else:
+        return redirect_to_login(request.get_full_path())
+    ateliers = ateliers.order_by("starts_at")
     name = _("Ateliers de la Fabrique RH")
-    wanted = request.GET.get("annee", "")
-    if wanted.isdigit():
-        ateliers = ateliers.filter(programme__year=int(wanted))
-        name = _("Ateliers de la Fabrique RH %(year)s") % {"year": wanted}
+    year = _wanted_year(request)
+    if year is not None:
+        ateliers = ateliers.filter(programme__year=year)
+        name = _("Ateliers de la Fabrique RH %(year)s") % {"year": year}
     response = HttpResponse(
         calendar.programme_ics(ateliers, name=name), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="programme-ateliers.ics"'
     return response
+
+
+@require_POST
+def renew_feed(request):
+    """A new personal calendar address; the old one stops working (shared by mistake, device lost)."""
+    calendar.renew_feed_key(request.user)
+    messages.success(
+        request,
+        _("Votre adresse d'abonnement a été renouvelée : remplacez l'ancienne dans votre agenda."),
+    )
+    return redirect("ateliers:programme")

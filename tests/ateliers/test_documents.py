@@ -167,3 +167,47 @@ def test_programme_feed_refuses_forged_token(client, lead):
     lead.save()
     response = client.get(reverse("ateliers:programme_ics"), {"jeton": calendar.feed_token(lead)})
     assert response.status_code == 302
+
+
+def test_programme_feed_token_of_staff_shows_no_draft(client, staff):
+    AtelierFactory(title="Premier")
+    AtelierFactory(title="Brouillon caché", brouillon=True)
+    response = client.get(reverse("ateliers:programme_ics"), {"jeton": calendar.feed_token(staff)})
+    summaries = [str(e["summary"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")]
+    assert len(summaries) == 1
+    assert "Premier" in summaries[0]
+
+
+def test_programme_feed_token_revoked_when_address_renewed(client, lead):
+    old_token = calendar.feed_token(lead)
+    client.force_login(lead)
+    response = client.post(reverse("ateliers:renew_feed"))
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    new_token = calendar.feed_token(lead)
+    assert new_token != old_token
+    assert f"?jeton={new_token}" in client.get(reverse("ateliers:programme")).content.decode()
+    client.logout()
+    assert client.get(reverse("ateliers:programme_ics"), {"jeton": old_token}).status_code == 302
+    assert client.get(reverse("ateliers:programme_ics"), {"jeton": new_token}).status_code == 200
+
+
+def test_programme_feed_token_revoked_by_new_password(client, lead):
+    token = calendar.feed_token(lead)
+    lead.set_password("un-autre-mot-de-passe-42")
+    lead.save()
+    assert client.get(reverse("ateliers:programme_ics"), {"jeton": token}).status_code == 302
+
+
+def test_programme_feed_renewal_needs_post(client, lead):
+    client.force_login(lead)
+    assert client.get(reverse("ateliers:renew_feed")).status_code == 405
+
+
+@pytest.mark.parametrize("annee", ["²", "abc", "-1", "99999999999999999999", "1e3", "٣"])
+def test_programme_feed_ignores_a_year_that_is_not_one(client, lead, annee):
+    AtelierFactory(title="Premier")
+    client.force_login(lead)
+    response = client.get(reverse("ateliers:programme_ics"), {"annee": annee})
+    assert response.status_code == 200
+    assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 1
