@@ -104,7 +104,11 @@ def _immersion_form_view(request, instance=None):
         if instance is None:
             immersions.create_immersion(immersion, by=request.user)
         else:
-            immersion.save()
+            try:
+                immersions.update_immersion(immersion, fields=form.Meta.fields, by=request.user)
+            except TransitionError as error:
+                messages.error(request, error.message)
+                return redirect("immersions:immersion_detail", pk=immersion.pk)
         if "soumettre" in request.POST and perms.can_transition_immersion(
             request.user, immersion, ImmersionStatus.SOUMISE
         ):
@@ -354,7 +358,11 @@ def _echange_form_view(request, instance=None):
         if instance is None:
             echanges.create_echange(echange, by=request.user)
         else:
-            echange.save()
+            try:
+                echanges.update_echange(echange, fields=form.Meta.fields, by=request.user)
+            except TransitionError as error:
+                messages.error(request, error.message)
+                return redirect("immersions:echange_detail", pk=echange.pk)
         if "soumettre" in request.POST and perms.can_transition_echange(
             request.user, echange, EchangeStatus.SOUMISE
         ):

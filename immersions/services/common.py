@@ -39,6 +39,21 @@ def actor_label(user):
     return getattr(user, "display_name", None) or str(user)
 
 
+def save_draft(obj, fields, *, draft_status, changed_message):
+    """Save the edited `fields` of a draft, never its status; refuse if it is no longer a draft.
+
+    The row is locked and its status read again: a step made between loading the form and saving it
+    (a submission, a cancellation) is never undone by the edit. Raise TransitionError with
+    `changed_message` (which may name the current status) and save nothing otherwise.
+    """
+    with transaction.atomic():
+        locked = type(obj).objects.select_for_update().only("status").get(pk=obj.pk)
+        if locked.status != draft_status:
+            raise TransitionError(changed_message % {"status": locked.get_status_display()})
+        obj.save(update_fields=[name for name in fields if name not in {"status", "status_changed_at"}])
+    return obj
+
+
 # --- Working days -----------------------------------------------------------------------------------
 
 

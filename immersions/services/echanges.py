@@ -34,6 +34,7 @@ from immersions.services.common import (
     make_link,
     notify,
     read_link,
+    save_draft,
 )
 from immersions.services.documents import request_document
 
@@ -54,6 +55,21 @@ def create_echange(echange, *, by, reason=""):
             reason=reason or _("Convention préparée."),
         )
     return echange
+
+
+def update_echange(echange, *, fields, by):
+    """Save the edited `fields` of a draft agreement; refused once it has left the draft status."""
+    if Side.ORIGINE not in echange_sides(by, echange):
+        raise PermissionDenied(_("Seule la structure d'origine modifie la convention."))
+    return save_draft(
+        echange,
+        fields,
+        draft_status=S.BROUILLON,
+        changed_message=_(
+            "La convention n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont "
+            "pas été enregistrées."
+        ),
+    )
 
 
 def _apply(echange, to, *, by, label, reason):

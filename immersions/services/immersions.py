@@ -14,6 +14,7 @@ from immersions.enums import (
     REASON_REQUIRED,
     ImmersionStatus,
     LinkPurpose,
+    Side,
 )
 from immersions.models import Bilan, Immersion, ImmersionTransition
 from immersions.permissions import immersion_sides
@@ -26,6 +27,7 @@ from immersions.services.common import (
     make_link,
     notify,
     read_link,
+    save_draft,
 )
 
 S = ImmersionStatus
@@ -46,6 +48,21 @@ def create_immersion(immersion, *, by):
             reason=_("Immersion déclarée."),
         )
     return immersion
+
+
+def update_immersion(immersion, *, fields, by):
+    """Save the edited `fields` of a draft immersion; refused once it has left the draft status."""
+    if Side.ORIGINE not in immersion_sides(by, immersion):
+        raise PermissionDenied(_("Seule la structure d'origine modifie la demande."))
+    return save_draft(
+        immersion,
+        fields,
+        draft_status=S.BROUILLON,
+        changed_message=_(
+            "L'immersion n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont pas "
+            "été enregistrées."
+        ),
+    )
 
 
 def _apply(immersion, to, *, by, label, reason):

@@ -185,3 +185,19 @@ def test_calendar_starts_signed_and_ends_returned_agreements(origin, origin_serv
     assert services.advance_statuses() == 2
     statuses = dict(EchangeTalent.objects.values_list("pk", "status"))
     assert statuses == {signed.pk: S.EN_COURS, returned.pk: S.TERMINEE, running.pk: S.EN_COURS}
+
+
+def test_update_of_a_draft_agreement_submitted_meanwhile_saves_nothing(echange, origin_lead):
+    stale = EchangeTalent.objects.get(pk=echange.pk)
+    submit(echange, origin_lead)
+    stale.mission = "Écrit dans un autre onglet."
+    with pytest.raises(TransitionError, match="n'est plus un brouillon"):
+        services.update_echange(stale, fields=["mission"], by=origin_lead)
+    echange.refresh_from_db()
+    assert echange.status == S.SOUMISE
+    assert echange.mission != "Écrit dans un autre onglet."
+    draft = EchangeFactory(origin=echange.origin, origin_service=echange.origin_service, host=echange.host)
+    draft.mission = "Mission précisée."
+    services.update_echange(draft, fields=["mission"], by=origin_lead)
+    draft.refresh_from_db()
+    assert (draft.mission, draft.status) == ("Mission précisée.", S.BROUILLON)

@@ -184,3 +184,23 @@ def test_confidential_immersion_does_not_notify_host_leads(
     with django_capture_on_commit_callbacks(execute=True):
         walk(immersion, (S.SOUMISE, origin_lead), (S.ACCEPTEE_ORIGINE, origin_lead))
     assert all(host_lead.email not in m.to for m in mail.outbox)
+
+
+def test_update_saves_the_edited_fields_of_a_draft_only(immersion, origin_lead, host_lead):
+    immersion.objectives = "Objectifs précisés."
+    with pytest.raises(PermissionDenied):
+        services.update_immersion(immersion, fields=["objectives"], by=host_lead)
+    services.update_immersion(immersion, fields=["objectives"], by=origin_lead)
+    immersion.refresh_from_db()
+    assert immersion.objectives == "Objectifs précisés."
+
+
+def test_update_of_a_draft_submitted_meanwhile_saves_nothing(immersion, origin_lead):
+    stale = Immersion.objects.get(pk=immersion.pk)
+    services.transition_immersion(immersion, S.SOUMISE, by=origin_lead)
+    stale.objectives = "Écrit dans un autre onglet."
+    with pytest.raises(TransitionError, match="n'est plus un brouillon"):
+        services.update_immersion(stale, fields=["objectives", "status"], by=origin_lead)
+    immersion.refresh_from_db()
+    assert immersion.status == S.SOUMISE
+    assert immersion.objectives != "Écrit dans un autre onglet."

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from immersions.enums import EchangeStatus, ImmersionKind, ImmersionStatus
+from immersions.forms import EchangeForm, ImmersionForm
 from immersions.models import Document, EchangeTalent, FonctionCritique, Immersion, ImmersionTransition
 from tests.accompagnement.factories import OrganisationFactory, UserFactory
 from tests.immersions.conftest import walk
@@ -445,3 +446,44 @@ def test_declaring_lead_cannot_name_themselves_as_the_agent(
     assert response.status_code == 400
     assert "L&#x27;agent donne lui-même son accord" in response.content.decode()
     assert not EchangeTalent.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["immersion", "echange"])
+def test_saving_the_edit_form_never_undoes_a_step_made_meanwhile(  # noqa: PLR0917 - pytest injects fixtures by name
+    client, monkeypatch, origin, origin_service, host, origin_lead, kind
+):
+    if kind == "immersion":
+        obj = ImmersionFactory(origin=origin, origin_service=origin_service, host=host)
+        form_class, url = ImmersionForm, f"/immersions/{obj.pk}/modifier/"
+        data = form_data(origin, origin_service, host, objectives="Écrit dans un autre onglet.")
+        text_field = "objectives"
+    else:
+        obj = EchangeFactory(origin=origin, origin_service=origin_service, host=host)
+        form_class, url = EchangeForm, f"/echanges/{obj.pk}/modifier/"
+        data = {
+            "agent_name": obj.agent_name,
+            "agent_email": obj.agent_email,
+            "agent_grade": obj.agent_grade,
+            "agent_categorie": obj.agent_categorie,
+            "origin": origin.pk,
+            "origin_service": origin_service.pk,
+            "host": host.pk,
+            "mission": "Écrit dans un autre onglet.",
+            "start_date": obj.start_date.isoformat(),
+            "end_date": obj.end_date.isoformat(),
+            "planned_return_date": obj.planned_return_date.isoformat(),
+        }
+        text_field = "mission"
+    original_clean = form_class.clean
+
+    def clean_while_another_tab_submits(form):
+        type(obj).objects.filter(pk=obj.pk).update(status="soumise")
+        return original_clean(form)
+
+    monkeypatch.setattr(form_class, "clean", clean_while_another_tab_submits)
+    client.force_login(origin_lead)
+    response = client.post(url, data, follow=True)
+    assert "plus un brouillon (statut « Soumise »)" in response.content.decode()
+    obj.refresh_from_db()
+    assert obj.status == "soumise"
+    assert getattr(obj, text_field) != "Écrit dans un autre onglet."
