@@ -541,6 +541,9 @@ def echange_renew(request, pk):
     except TransitionError as error:
         messages.error(request, error.message)
         return redirect("immersions:echange_detail", pk=pk)
+    if renewal.status != EchangeStatus.BROUILLON:
+        messages.info(request, _("Cette convention a déjà un renouvellement : le voici."))
+        return redirect("immersions:echange_detail", pk=renewal.pk)
     messages.success(request, _("Renouvellement préparé : vérifiez les dates puis soumettez-le."))
     return redirect("immersions:echange_update", pk=renewal.pk)
 

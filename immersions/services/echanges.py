@@ -301,21 +301,31 @@ _RENEWED_FIELDS = [
 
 
 def renew_echange(echange, *, by):
-    """A renewal is a new draft agreement linked to the previous one, starting the day after it ends."""
-    if Side.ORIGINE not in echange_sides(by, echange):
-        raise PermissionDenied(_("Le renouvellement est demandé par la structure d'origine."))
-    if echange.status not in (S.EN_COURS, S.RETOUR_PREPARE, S.TERMINEE):
-        raise TransitionError(_("Seule une convention en cours ou terminée peut être renouvelée."))
-    start = echange.end_date + datetime.timedelta(days=1)
-    end = start + (echange.end_date - echange.start_date)
-    renewal = EchangeTalent(
-        **{name: getattr(echange, name) for name in _RENEWED_FIELDS},
-        start_date=start,
-        end_date=end,
-        planned_return_date=end + datetime.timedelta(days=1),
-        previous=echange,
-    )
-    return create_echange(renewal, by=by, reason=_("Renouvellement de %(ref)s.") % {"ref": echange.reference})
+    """A renewal is a new draft agreement linked to the previous one, starting the day after it ends.
+
+    The agreement is locked: a second click (or a second tab) finds the renewal the first one made and
+    gets it back instead of a duplicate. Only a refused or cancelled renewal lets a new one be made.
+    """
+    with transaction.atomic():
+        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
+        if Side.ORIGINE not in echange_sides(by, locked):
+            raise PermissionDenied(_("Le renouvellement est demandé par la structure d'origine."))
+        if locked.status not in (S.EN_COURS, S.RETOUR_PREPARE, S.TERMINEE):
+            raise TransitionError(_("Seule une convention en cours ou terminée peut être renouvelée."))
+        existing = locked.renewals.exclude(status__in=[S.REFUSEE, S.ANNULEE]).order_by("pk").first()
+        if existing is not None:
+            return existing
+        start = locked.end_date + datetime.timedelta(days=1)
+        end = start + (locked.end_date - locked.start_date)
+        renewal = EchangeTalent(
+            **{name: getattr(locked, name) for name in _RENEWED_FIELDS},
+            start_date=start,
+            end_date=end,
+            planned_return_date=end + datetime.timedelta(days=1),
+            previous=locked,
+        )
+        reason = _("Renouvellement de %(ref)s.") % {"ref": locked.reference}
+        return create_echange(renewal, by=by, reason=reason)
 
 
 # --- The calendar -------------------------------------------------------------------------------------

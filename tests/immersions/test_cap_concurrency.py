@@ -50,3 +50,31 @@ def test_concurrent_validations_never_exceed_the_cap(origin, origin_service, hos
     assert all("plafond atteint" in o and "cliquet de 2" in o and "2 agent(s)" in o for o in refused)
     assert EchangeTalent.objects.filter(status=S.VALIDEE_ORIGINE).count() == 2
     assert EchangeTalent.objects.filter(status=S.SOUMISE).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_renewal_clicks_make_one_renewal(origin, origin_service, host, origin_lead):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL: set DATABASE_URL to run this test")
+    running = EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=S.EN_COURS)
+    barrier = threading.Barrier(4)
+    renewals = []
+
+    def renew():
+        try:
+            barrier.wait(timeout=10)
+            renewals.append(
+                services.renew_echange(EchangeTalent.objects.get(pk=running.pk), by=origin_lead).pk
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=renew) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(renewals) == 4
+    assert len(set(renewals)) == 1
+    assert EchangeTalent.objects.filter(previous=running).count() == 1

@@ -201,3 +201,16 @@ def test_update_of_a_draft_agreement_submitted_meanwhile_saves_nothing(echange, 
     services.update_echange(draft, fields=["mission"], by=origin_lead)
     draft.refresh_from_db()
     assert (draft.mission, draft.status) == ("Mission précisée.", S.BROUILLON)
+
+
+def test_second_renewal_request_returns_the_first_renewal(echange, origin_lead):
+    echange.status = S.EN_COURS
+    echange.save()
+    first = services.renew_echange(echange, by=origin_lead)
+    assert services.renew_echange(echange, by=origin_lead) == first
+    assert echange.renewals.count() == 1
+    first.status = S.ANNULEE
+    first.save()
+    second = services.renew_echange(echange, by=origin_lead)
+    assert second != first
+    assert echange.renewals.count() == 2

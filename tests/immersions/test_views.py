@@ -487,3 +487,17 @@ def test_saving_the_edit_form_never_undoes_a_step_made_meanwhile(  # noqa: PLR09
     obj.refresh_from_db()
     assert obj.status == "soumise"
     assert getattr(obj, text_field) != "Écrit dans un autre onglet."
+
+
+def test_renew_twice_leads_to_the_one_renewal(client, origin, origin_service, host, origin_lead):
+    running = EchangeFactory(
+        origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.EN_COURS
+    )
+    client.force_login(origin_lead)
+    first = client.post(f"/echanges/{running.pk}/renouveler/")
+    renewal = EchangeTalent.objects.get(previous=running)
+    assert first["Location"] == f"/echanges/{renewal.pk}/modifier/"
+    EchangeTalent.objects.filter(pk=renewal.pk).update(status=EchangeStatus.SOUMISE)
+    second = client.post(f"/echanges/{running.pk}/renouveler/")
+    assert second["Location"] == f"/echanges/{renewal.pk}/"
+    assert EchangeTalent.objects.filter(previous=running).count() == 1
