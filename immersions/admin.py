@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from immersions.enums import EchangeStatus, ImmersionStatus
 from immersions.models import (
     Bilan,
     Derogation,
@@ -11,6 +12,22 @@ from immersions.models import (
     ImmersionTransition,
     Reminder,
 )
+
+_AGENT_IDENTITY = ["agent_name", "agent_email", "agent_grade", "agent_categorie"]
+
+
+class LockedAfterDraftMixin:
+    """Once a row has left its draft, what the parties agreed on (and what the cap counted) is read-only
+    here too: a change would otherwise bypass the workflow's checks and the cap's lock."""
+
+    draft_status = "brouillon"
+    locked_after_draft = []
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != self.draft_status:
+            fields += [name for name in self.locked_after_draft if name not in fields]
+        return fields
 
 
 class ImmersionTransitionInline(admin.TabularInline):
@@ -31,7 +48,7 @@ class BilanInline(admin.StackedInline):
 
 
 @admin.register(Immersion)
-class ImmersionAdmin(admin.ModelAdmin):
+class ImmersionAdmin(LockedAfterDraftMixin, admin.ModelAdmin):
     # Statuses change only through the services (checks, logs): read-only here.
     list_display = ["id", "agent_name", "origin", "host", "kind", "start_date", "end_date", "status"]
     list_filter = ["status", "kind", "agent_categorie", "confidential"]
@@ -39,6 +56,16 @@ class ImmersionAdmin(admin.ModelAdmin):
     search_fields = ["agent_name", "agent_email", "tutor_name", "origin__name", "host__name"]
     autocomplete_fields = ["origin", "origin_service", "host", "host_service"]
     readonly_fields = ["status", "status_changed_at", "created_by", "created_at"]
+    draft_status = ImmersionStatus.BROUILLON
+    locked_after_draft = [
+        "start_date",
+        "end_date",
+        *_AGENT_IDENTITY,
+        "origin",
+        "origin_service",
+        "host",
+        "host_service",
+    ]
     date_hierarchy = "start_date"
     inlines = [BilanInline, ImmersionTransitionInline]
 
@@ -48,7 +75,7 @@ class EchangeTransitionInline(ImmersionTransitionInline):
 
 
 @admin.register(EchangeTalent)
-class EchangeTalentAdmin(admin.ModelAdmin):
+class EchangeTalentAdmin(LockedAfterDraftMixin, admin.ModelAdmin):
     list_display = ["id", "agent_name", "origin_service", "host", "start_date", "end_date", "status"]
     list_filter = ["status", "agent_categorie"]
     list_select_related = ["origin_service", "host"]
@@ -65,6 +92,15 @@ class EchangeTalentAdmin(admin.ModelAdmin):
         "host_agreed_by",
         "created_by",
         "created_at",
+    ]
+    draft_status = EchangeStatus.BROUILLON
+    locked_after_draft = [
+        "start_date",
+        "end_date",
+        "origin",
+        "origin_service",
+        "fonction_critique",
+        *_AGENT_IDENTITY,
     ]
     inlines = [EchangeTransitionInline]
 
