@@ -419,7 +419,7 @@ def _echange_detail(request, echange, *, bound=None, retour_form=None, derogatio
     user = request.user
     can_return = perms.can_prepare_return(user, echange)
     service = echange.origin_service
-    away = echanges.away_count(service, echange.start_date, echange.end_date, exclude=echange.pk)
+    peak = echanges.peak_away(service, echange.start_date, echange.end_date, exclude=echange.pk)
     return render(
         request,
         "immersions/echange_detail.html",
@@ -439,7 +439,7 @@ def _echange_detail(request, echange, *, bound=None, retour_form=None, derogatio
             "can_renew": perms.can_renew_echange(user, echange),
             "is_party": perms.is_echange_party(user, echange),
             "documents": echange.documents.all(),
-            "away_others": away,
+            "away_peak": peak,
             "breadcrumb_data": _crumbs(
                 echange.reference, (reverse("immersions:echange_list"), _("Échanges de talents"))
             ),

@@ -2,6 +2,7 @@
 parties' agreement, the return, renewals and the calendar."""
 
 import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -104,14 +105,47 @@ def _check_step(echange, to, sides, reason, expected):
     return True
 
 
-def away_count(service, start, end, *, exclude=None):
-    """Agents of `service` away (validated by the origin, not ended) at some point of [start, end]."""
+class Peak(NamedTuple):
+    """The most agents away at the same time over a period, and the first stretch of days it lasts."""
+
+    count: int
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+def peak_away(service, start, end, *, exclude=None):
+    """The most agents of `service` away at the same time on any day of [start, end].
+
+    Agents count from the origin's validation until their agreement ends. Two agreements that both
+    touch the period without ever overlapping each other count once, not twice: the cap (cliquet) is a
+    maximum of simultaneous departures. A sweep over the agreements' start and end dates, clipped to
+    the period; each agreement is away from its start date to its end date included.
+    """
     queryset = EchangeTalent.objects.filter(
         origin_service=service, status__in=ECHANGE_AWAY_STATUSES
     ).overlapping(start, end)
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude)
-    return queryset.count()
+    one_day = datetime.timedelta(days=1)
+    events = []
+    for away_from, away_to in queryset.values_list("start_date", "end_date"):
+        events.append((max(away_from, start), 1))
+        events.append((min(away_to, end) + one_day, -1))
+    # On the same day, returns (-1) come before departures (+1): back the day before means not away.
+    events.sort()
+    current = best = 0
+    best_start = best_end = None
+    for index, (day, change) in enumerate(events):
+        current += change
+        if current > best:
+            best, best_start = current, day
+            # The peak lasts until the next change on a later day (there is always one: a return).
+            best_end = next(later for later, _change in events[index:] if later > day) - one_day
+    return Peak(best, best_start, best_end)
+
+
+def _date(day):
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _check_departure(echange, service):
@@ -125,21 +159,38 @@ def _check_departure(echange, service):
         )
     if service.cliquet is None:
         return
-    away = away_count(service, echange.start_date, echange.end_date, exclude=echange.pk)
-    if away >= service.cliquet:
+    peak = peak_away(service, echange.start_date, echange.end_date, exclude=echange.pk)
+    if peak.count + 1 <= service.cliquet:
+        return
+    if peak.count == 0:
         raise CapReachedError(
             _(
                 "Validation refusée, plafond atteint pour %(service)s : cliquet de %(cap)s départ(s) "
-                "simultané(s), %(away)s agent(s) déjà absent(s) entre le %(start)s et le %(end)s."
+                "simultané(s), aucun départ n'est possible (période demandée : du %(start)s au %(end)s)."
             )
             % {
                 "service": service,
                 "cap": service.cliquet,
-                "away": away,
-                "start": formats.date_format(echange.start_date, "SHORT_DATE_FORMAT"),
-                "end": formats.date_format(echange.end_date, "SHORT_DATE_FORMAT"),
+                "start": _date(echange.start_date),
+                "end": _date(echange.end_date),
             }
         )
+    raise CapReachedError(
+        _(
+            "Validation refusée, plafond atteint pour %(service)s : cliquet de %(cap)s départ(s) "
+            "simultané(s), et jusqu'à %(away)s agent(s) déjà absent(s) en même temps du %(peak_start)s "
+            "au %(peak_end)s (période demandée : du %(start)s au %(end)s)."
+        )
+        % {
+            "service": service,
+            "cap": service.cliquet,
+            "away": peak.count,
+            "peak_start": _date(peak.start),
+            "peak_end": _date(peak.end),
+            "start": _date(echange.start_date),
+            "end": _date(echange.end_date),
+        }
+    )
 
 
 def transition_echange(echange, to, *, by, reason="", expected=None):

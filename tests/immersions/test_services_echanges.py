@@ -214,3 +214,61 @@ def test_second_renewal_request_returns_the_first_renewal(echange, origin_lead):
     second = services.renew_echange(echange, by=origin_lead)
     assert second != first
     assert echange.renewals.count() == 2
+
+
+def _away(origin, origin_service, host, start, end):
+    return EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=S.SIGNEE,
+        start_date=in_days(start),
+        end_date=in_days(end),
+    )
+
+
+def test_cap_counts_agents_away_at_the_same_time_not_all_along_the_period(
+    origin, origin_service, host, origin_lead
+):
+    origin_service.cliquet = 2
+    origin_service.save()
+    # Both touch the candidate's period (days 30 to 210) but are never away on the same day.
+    _away(origin, origin_service, host, 20, 60)
+    _away(origin, origin_service, host, 61, 150)
+    candidate = submit(EchangeFactory(origin=origin, origin_service=origin_service, host=host), origin_lead)
+    assert services.peak_away(origin_service, candidate.start_date, candidate.end_date).count == 1
+    assert services.transition_echange(candidate, S.VALIDEE_ORIGINE, by=origin_lead)
+
+
+def test_cap_reached_names_when_the_agents_are_away_together(origin, origin_service, host, origin_lead):
+    origin_service.cliquet = 2
+    origin_service.save()
+    _away(origin, origin_service, host, 20, 60)
+    _away(origin, origin_service, host, 60, 150)  # both away on day 60 only
+    _away(origin, origin_service, host, 180, 300)
+    candidate = submit(EchangeFactory(origin=origin, origin_service=origin_service, host=host), origin_lead)
+    peak = services.peak_away(origin_service, candidate.start_date, candidate.end_date)
+    assert peak == (2, in_days(60), in_days(60))
+    with pytest.raises(CapReachedError) as error:
+        services.transition_echange(candidate, S.VALIDEE_ORIGINE, by=origin_lead)
+    message = error.value.message
+    assert "cliquet de 2" in message
+    assert "jusqu'à 2 agent(s) déjà absent(s) en même temps" in message
+    day = in_days(60).strftime("%d/%m/%Y")
+    assert f"du {day} au {day}" in message
+
+
+def test_cap_of_zero_refuses_every_departure(echange, origin_service, origin_lead):
+    origin_service.cliquet = 0
+    origin_service.save()
+    submit(echange, origin_lead)
+    with pytest.raises(CapReachedError, match="aucun départ n'est possible"):
+        services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+
+
+def test_peak_is_clipped_to_the_period(origin, origin_service, host):
+    _away(origin, origin_service, host, 0, 100)
+    _away(origin, origin_service, host, 50, 400)
+    assert services.peak_away(origin_service, in_days(90), in_days(120)) == (2, in_days(90), in_days(100))
+    assert services.peak_away(origin_service, in_days(101), in_days(120)) == (1, in_days(101), in_days(120))
+    assert services.peak_away(origin_service, in_days(500), in_days(520)) == (0, None, None)

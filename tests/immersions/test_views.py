@@ -501,3 +501,23 @@ def test_renew_twice_leads_to_the_one_renewal(client, origin, origin_service, ho
     second = client.post(f"/echanges/{running.pk}/renouveler/")
     assert second["Location"] == f"/echanges/{renewal.pk}/"
     assert EchangeTalent.objects.filter(previous=running).count() == 1
+
+
+def test_agreement_page_shows_the_peak_of_simultaneous_departures(
+    client, origin, origin_service, host, origin_lead
+):
+    origin_service.cliquet = 3
+    origin_service.save()
+    EchangeFactory(
+        origin=origin,
+        origin_service=origin_service,
+        host=host,
+        status=EchangeStatus.EN_COURS,
+        start_date=in_days(-10),
+        end_date=in_days(40),
+    )
+    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host)
+    client.force_login(origin_lead)
+    content = client.get(f"/echanges/{echange.pk}/").content.decode()
+    assert "jusqu'à 1 autre(s) agent(s) absent(s) en même temps" in content
+    assert f"au {in_days(40).strftime('%d/%m/%Y')}" in content
