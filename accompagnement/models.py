@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -31,6 +33,12 @@ class AccountManager(UserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+
+def fold(text):
+    """Lower-case, accents removed: « Lefèvre » matches « lefevre » and sorts among the L (search, order)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class User(AbstractUser):
@@ -114,6 +122,15 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("accompagnement:organisation_detail", args=[self.slug])
+
+    @property
+    def racine(self):
+        """The ministry or body at the top (itself when it has no parent): select_related the parents."""
+        organisation, seen = self, {self.pk}
+        while organisation.parent_id and organisation.parent_id not in seen:  # a cycle stops the walk
+            seen.add(organisation.parent_id)
+            organisation = organisation.parent
+        return organisation
 
     @property
     def short_name(self):

@@ -1,7 +1,5 @@
 """The network's pages: the charter, the invitation link, the directory and the catalogue of schemes."""
 
-import unicodedata
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -22,7 +20,7 @@ from accompagnement import permissions, services
 from accompagnement.enums import OrganisationKind
 from accompagnement.filters import DispositifFilter, organisation_facet_rows
 from accompagnement.forms import AdoptionForm, CharteAcceptanceForm, DispositifForm, InvitationPasswordForm
-from accompagnement.models import AcceptationCharte, Adhesion, Charte, Organisation
+from accompagnement.models import AcceptationCharte, Adhesion, Charte, Organisation, fold
 
 PAGE_SIZE = 20
 
@@ -99,12 +97,6 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 
 # --- Directory ------------------------------------------------------------------------------------------
-
-
-def fold(text):
-    """Lower-case, accents removed: « Lefèvre » matches « lefevre »."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def directory_organisations(user):

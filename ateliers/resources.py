@@ -229,8 +229,7 @@ class InscriptionExportResource(resources.Resource):
         return inscription.user.email
 
     def dehydrate_ministere(self, inscription):
-        organisation = inscription.organisation
-        return (organisation.parent or organisation).name
+        return inscription.organisation.racine.name
 
     def dehydrate_organisation(self, inscription):
         return inscription.organisation.name

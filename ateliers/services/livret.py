@@ -9,7 +9,6 @@ of queries, PDF rendered by `fabrique.pdf`, file saved once on the row, "prêt")
 
 import hashlib
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,8 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accompagnement.enums import OrganisationKind
-from accompagnement.models import Charte
+from accompagnement.models import Charte, fold
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
 from ateliers.models import (
     Atelier,
@@ -50,6 +48,7 @@ from ateliers.models.livret import (
 )
 from ateliers.permissions import is_member, is_staff
 from ateliers.services import atelier as atelier_services
+from ateliers.services.inscriptions import group_by_organisation
 from fabrique.celery import app as celery_app
 from fabrique.emails import send_templated_email
 from fabrique.pdf import render_pdf_document
@@ -85,14 +84,6 @@ PART_LABELS = {
     SequenceKind.CLOTURE: _("Clôture"),
 }
 # Annex 1 lists ministries first, then public bodies, regional platforms, foreign and private partners.
-KIND_RANK = {
-    OrganisationKind.MINISTERE: 0,
-    OrganisationKind.DIRECTION: 1,
-    OrganisationKind.ETABLISSEMENT_PUBLIC: 2,
-    OrganisationKind.PFRH: 3,
-    OrganisationKind.ADMINISTRATION_ETRANGERE: 4,
-    OrganisationKind.PARTENAIRE_PRIVE: 5,
-}
 READY_TO_PUBLISH = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE}
 
 
@@ -140,24 +131,13 @@ def attestation_inscription_for(user, atelier_id):
     if not user.is_authenticated:
         return None
     return (
-        Inscription.objects.select_related("user", "organisation__parent", "atelier")
+        Inscription.objects.select_related("user", "organisation__parent__parent", "atelier")
         .filter(atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT, presence=Presence.PRESENT)
         .first()
     )
 
 
 # --- Template context ------------------------------------------------------------------------------
-
-
-def _sort_key(text):
-    """Alphabetical order as a French reader expects it: accents and case ignored."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
-def _root(organisation):
-    while organisation.parent_id:
-        organisation = organisation.parent
-    return organisation
 
 
 def _speaker(intervenant):
@@ -179,9 +159,7 @@ def _part(sequence, number):
     label = PART_LABELS[sequence.kind]
     # "Débat : accompagner…" already says which part it is: the sommaire does not repeat "Débat".
     heading = (
-        sequence.title
-        if _sort_key(sequence.title).startswith(_sort_key(label))
-        else f"{label} — {sequence.title}"
+        sequence.title if fold(sequence.title).startswith(fold(label)) else f"{label} — {sequence.title}"
     )
     return {
         "anchor": f"partie-{number}",
@@ -228,31 +206,26 @@ def _part(sequence, number):
 def _participant_groups(inscriptions):
     """Annex 1: those present (or all confirmed when presence was not taken) who consented, by body."""
     presence_taken = any(i.presence != Presence.NON_RENSEIGNE for i in inscriptions)
-    groups = {}
-    for inscription in inscriptions:
-        if presence_taken and inscription.presence != Presence.PRESENT:
-            continue
-        if not inscription.consent_annuaire:
-            continue
-        organisation = inscription.organisation
-        root = _root(organisation)
-        group = groups.setdefault(
-            root.pk,
-            {"name": str(root), "key": (KIND_RANK.get(root.kind, 99), _sort_key(root.name)), "people": []},
-        )
-        user = inscription.user
-        group["people"].append(
-            {
-                "last_name": user.last_name.upper(),
-                "first_name": user.first_name,
-                "service": organisation.name if organisation.pk != root.pk else "",
-                "key": (_sort_key(user.last_name), _sort_key(user.first_name)),
-            }
-        )
-    ordered = sorted(groups.values(), key=lambda g: g["key"])
-    for group in ordered:
-        group["people"].sort(key=lambda p: p["key"])
-    return presence_taken, ordered
+    listed = [
+        i
+        for i in inscriptions
+        if i.consent_annuaire and (not presence_taken or i.presence == Presence.PRESENT)
+    ]
+    groups = [
+        {
+            "name": str(root),
+            "people": [
+                {
+                    "last_name": i.user.last_name.upper(),
+                    "first_name": i.user.first_name,
+                    "service": i.organisation.name if i.organisation_id != root.pk else "",
+                }
+                for i in rows
+            ],
+        }
+        for root, rows in group_by_organisation(listed)
+    ]
+    return presence_taken, groups
 
 
 def charte_in_force(at):
@@ -659,7 +632,7 @@ def attestation_context(inscription):
     atelier = inscription.atelier
     start, end = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
     organisation = inscription.organisation
-    root = _root(organisation)
+    root = organisation.racine
     return {
         "title": _("Attestation de participation — %(name)s") % {"name": inscription.user.display_name},
         "inscription": inscription,

@@ -25,7 +25,7 @@ from ateliers.forms import ColleagueInscriptionForm, EmargementForm, Inscription
 from ateliers.models import Atelier, Inscription, Intervenant, Livret, Programme
 from ateliers.resources import InscriptionExportResource
 from ateliers.services import inscriptions as inscription_services
-from ateliers.services.inscriptions import RegistrationError
+from ateliers.services.inscriptions import RegistrationError, group_by_organisation
 from fabrique.pdf import render_pdf_document
 
 EXPORT_FORMATS = {
@@ -62,20 +62,6 @@ def _wanted_year(request):
     except ValueError:  # "", "abc", and digits int() refuses though str.isdigit() accepts them ("²")
         return None
     return year if MIN_YEAR <= year <= MAX_YEAR else None
-
-
-def _group_by_organisation(inscriptions):
-    """[(ministry or body, [registrations])], ordered by name: the booklet's grouping."""
-    groups = {}
-    for inscription in inscriptions:
-        organisation = inscription.organisation
-        root = organisation.parent or organisation
-        groups.setdefault(root, []).append(inscription)
-    ordered = sorted(groups.items(), key=lambda item: item[0].name.lower())
-    return [
-        (root, sorted(rows, key=lambda i: (i.user.last_name.lower(), i.user.first_name.lower())))
-        for root, rows in ordered
-    ]
 
 
 def programme(request):
@@ -305,7 +291,7 @@ def participants(request, pk):
     confirmed = list(
         Inscription.objects.confirmees()
         .filter(atelier=atelier)
-        .select_related("user", "organisation__parent")
+        .select_related("user", "organisation__parent__parent")
         .order_by("user__last_name", "user__first_name")
     )
     shown = [i for i in confirmed if i.consent_annuaire]
@@ -315,7 +301,7 @@ def participants(request, pk):
         {
             "title": _("Participants — %(atelier)s") % {"atelier": atelier},
             "atelier": atelier,
-            "groups": _group_by_organisation(shown),
+            "groups": group_by_organisation(shown),
             "shown_count": len(shown),
             "hidden_count": len(confirmed) - len(shown),
             "breadcrumb_data": {
@@ -386,14 +372,14 @@ def emargement_pdf(request, pk):
     confirmed = (
         Inscription.objects.confirmees()
         .filter(atelier=atelier)
-        .select_related("user", "organisation__parent")
+        .select_related("user", "organisation__parent__parent")
     )
     document = render_pdf_document(
         "ateliers/emargement_pdf.html",
         {
             "title": _("Feuille d'émargement — %(atelier)s") % {"atelier": atelier},
             "atelier": atelier,
-            "groups": _group_by_organisation(confirmed),
+            "groups": group_by_organisation(confirmed),
         },
     )
     response = HttpResponse(document.content, content_type="application/pdf")
@@ -408,7 +394,7 @@ def export(request, pk, fmt):
         raise Http404
     queryset = (
         Inscription.objects.filter(atelier=atelier)
-        .select_related("atelier", "user", "organisation__parent", "registered_by")
+        .select_related("atelier", "user", "organisation__parent__parent", "registered_by")
         .order_by("status", "organisation__name", "user__last_name")
     )
     dataset = InscriptionExportResource().export(queryset=queryset)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ateliers.enums import InscriptionStatus, Presence
 from ateliers.models import Inscription
+from ateliers.services import livret as livret_services
 from tests.accompagnement.factories import OrganisationFactory
 from tests.ateliers.factories import (
     AtelierFactory,
@@ -175,6 +176,31 @@ def test_participants_grouped_by_organisation_only_consenting(client, lead):
     assert "DISCRET" not in content
     assert "ATTENTE" not in content
     assert "1 autre n'y apparaît pas" in content
+
+
+def test_participants_page_and_booklet_group_a_sub_service_under_its_ministry(client, lead):
+    atelier = AtelierFactory(tenu=True)
+    culture = OrganisationFactory(ministere=True, name="Ministère de la Culture")
+    bureau = OrganisationFactory(
+        name="Bureau des ressources humaines",
+        parent=OrganisationFactory(name="Secrétariat général", parent=culture),
+    )
+    interieur = OrganisationFactory(ministere=True, name="Ministère des Armées")
+    for organisation, name in [(bureau, "Zola"), (interieur, "Martin"), (bureau, "Émile")]:
+        InscriptionFactory(
+            atelier=atelier, organisation=organisation, user=member_of(organisation, user__last_name=name)
+        )
+    client.force_login(lead)
+    page_groups = client.get(_url("participants", atelier)).context["groups"]
+    assert [(root.name, [i.user.last_name for i in rows]) for root, rows in page_groups] == [
+        ("Ministère de la Culture", ["Émile", "Zola"]),
+        ("Ministère des Armées", ["Martin"]),
+    ]
+    booklet_groups = livret_services.build_context(atelier)["participant_groups"]
+    assert [(g["name"], [p["last_name"] for p in g["people"]]) for g in booklet_groups] == [
+        ("Ministère de la Culture", ["ÉMILE", "ZOLA"]),
+        ("Ministère des Armées", ["MARTIN"]),
+    ]
 
 
 def test_participants_refused_to_accounts_without_membership(client):
