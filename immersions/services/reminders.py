@@ -16,18 +16,29 @@ from immersions.services.common import absolute_url, lead_emails, subtract_worki
 from immersions.services.immersions import tutor_link
 
 
-def _send_once(kind, obj, recipients, context):
-    recipients = sorted({r.lower() for r in recipients if r})
+def _addresses(recipients):
+    return sorted({r.lower() for r in recipients if r})
+
+
+def _send_once(kind, obj, recipients, context, *, separately=()):
+    """Record the reminder and queue its email(s); False if it was already recorded.
+
+    `separately` holds (recipients, context) pairs sent as their own email: a message meant for one
+    person only (the tutor's single-use link) never reaches the others' inboxes.
+    """
+    emails = [(_addresses(recipients), context)] + [(_addresses(r), c) for r, c in separately]
+    everyone = sorted({address for addresses, _context in emails for address in addresses})
     owner = {"immersion": obj} if isinstance(obj, Immersion) else {"echange": obj}
     try:
         with transaction.atomic():
-            Reminder.objects.create(kind=kind, recipients=", ".join(recipients), **owner)
-            if recipients:
-                send_templated_email(
-                    "immersions/emails/rappel",
-                    recipients,
-                    {"kind": ReminderKind(kind).label, "reference": obj.reference, **context},
-                )
+            Reminder.objects.create(kind=kind, recipients=", ".join(everyone), **owner)
+            for addresses, email_context in emails:
+                if addresses:
+                    send_templated_email(
+                        "immersions/emails/rappel",
+                        addresses,
+                        {"kind": ReminderKind(kind).label, "reference": obj.reference, **email_context},
+                    )
     except IntegrityError:
         return False
     return True
@@ -55,18 +66,32 @@ def send_due_reminders(today=None):
     for immersion in immersions.filter(
         status=ImmersionStatus.ACCEPTEE_ORIGINE, status_changed_at__date__lte=waiting_since
     ).exclude(reminders__kind=ReminderKind.ATTENTE_ACCUEIL):
+        # The tutor's single-use link goes to the tutor alone; the host's leads get the page's address.
+        tutor = immersion.tutor_email.lower()
         host_leads = [] if immersion.confidential else lead_emails(immersion.host_id)
         sent += _send_once(
             ReminderKind.ATTENTE_ACCUEIL,
             immersion,
-            [*host_leads, immersion.tutor_email],
+            [email for email in host_leads if email.lower() != tutor],
             {
                 "message": _(
                     "Une demande d'immersion attend la décision de l'accueil depuis cinq jours ouvrés. "
-                    "Le tuteur peut répondre sans compte avec ce lien à usage unique :"
+                    "Le tuteur a reçu son propre lien pour répondre sans compte."
                 ),
-                "url": tutor_link(immersion),
+                "url": absolute_url(reverse("immersions:immersion_detail", args=[immersion.pk])),
             },
+            separately=[
+                (
+                    [tutor],
+                    {
+                        "message": _(
+                            "Une demande d'immersion attend votre décision depuis cinq jours ouvrés. "
+                            "Vous pouvez répondre sans compte avec ce lien à usage unique :"
+                        ),
+                        "url": tutor_link(immersion),
+                    },
+                )
+            ],
         )
     for immersion in immersions.filter(status=ImmersionStatus.TERMINEE).exclude(
         reminders__kind=ReminderKind.BILAN_DU

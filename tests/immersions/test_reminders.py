@@ -96,3 +96,18 @@ def test_database_refuses_a_second_reminder_for_the_same_event(origin, host):
     Reminder.objects.create(kind=ReminderKind.BILAN_DU, immersion=immersion)
     with pytest.raises(IntegrityError):
         Reminder.objects.create(kind=ReminderKind.BILAN_DU, immersion=immersion)
+
+
+def test_tutor_link_reaches_the_tutor_only_and_the_host_leads_get_the_page(
+    origin, host, host_lead, django_capture_on_commit_callbacks
+):
+    immersion = _submitted(origin, host, days_ago=10, status=ImmersionStatus.ACCEPTEE_ORIGINE)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == 1
+    by_recipient = {tuple(m.to): m.body for m in mail.outbox}
+    assert set(by_recipient) == {(host_lead.email,), (immersion.tutor_email,)}
+    assert "/immersions/lien/tuteur_accueil/" in by_recipient[immersion.tutor_email,]
+    assert "/immersions/lien/" not in by_recipient[host_lead.email,]
+    assert f"/immersions/{immersion.pk}/" in by_recipient[host_lead.email,]
+    reminder = Reminder.objects.get(kind=ReminderKind.ATTENTE_ACCUEIL)
+    assert reminder.recipients == ", ".join(sorted([host_lead.email, immersion.tutor_email]))
