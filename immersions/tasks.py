@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from immersions.enums import DocumentStatus
 from immersions.models import Document
 from immersions.services import documents, echanges, immersions, reminders
 
@@ -12,6 +13,9 @@ def render_document(*, document_id):
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return None
+    if document.status == DocumentStatus.PRET:
+        # A redelivered or duplicate message: the file is already there, render nothing twice.
+        return document.pk
     documents.render_document(document)
     return document.pk
 

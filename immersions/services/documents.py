@@ -5,6 +5,7 @@ A request creates a Document row ("en attente"); after commit the worker renders
 SHA-256 on the row. Downloads go through a permission-checked view.
 """
 
+import datetime
 import hashlib
 import logging
 
@@ -28,11 +29,38 @@ TEMPLATES = {
 }
 
 
-def request_document(kind, *, immersion=None, echange=None, by):
-    """Create the document's row and have the worker render it once the transaction commits."""
-    document = Document.objects.create(kind=kind, immersion=immersion, echange=echange, requested_by=by)
+# A row still waiting after this long has most likely lost its task: a new request queues it again.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def _enqueue(document):
     # Looked up by name: the tasks module imports this one, never the other way round.
     transaction.on_commit(lambda: current_app.tasks[RENDER_TASK].delay(document_id=document.pk))
+
+
+def request_document(kind, *, immersion=None, echange=None, by):
+    """Create the document's row and have the worker render it once the transaction commits.
+
+    The owner's row is locked, so a double click (or two parties at once) finds the same document
+    still waiting and gets that row back: one render, one file. A waiting row whose task was lost is
+    queued again.
+    """
+    owner_model, owner = (Immersion, immersion) if immersion is not None else (EchangeTalent, echange)
+    with transaction.atomic():
+        owner_model.objects.select_for_update().only("pk").get(pk=owner.pk)
+        pending = (
+            Document.objects.filter(
+                kind=kind, immersion=immersion, echange=echange, status=DocumentStatus.EN_ATTENTE
+            )
+            .order_by("pk")
+            .first()
+        )
+        if pending is not None:
+            if pending.created_at < timezone.now() - STALE_AFTER:
+                _enqueue(pending)
+            return pending
+        document = Document.objects.create(kind=kind, immersion=immersion, echange=echange, requested_by=by)
+        _enqueue(document)
     return document
 
 

@@ -1,3 +1,4 @@
+import datetime
 import io
 import time
 
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus
 from immersions.models import Derogation, Document
 from immersions.services import documents
+from immersions.tasks import render_document as render_document_task
 from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory
 
 
@@ -78,3 +80,34 @@ def test_worker_renders_the_convention_after_commit(celery_worker, signed):
     assert document.status == DocumentStatus.PRET
     assert document.size > 1000
     assert "droits sociaux" in _text(document)
+
+
+@pytest.mark.django_db
+def test_second_request_reuses_the_waiting_document(signed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = documents.request_document(DocumentKind.CONVENTION, echange=signed, by=None)
+        second = documents.request_document(DocumentKind.CONVENTION, echange=signed, by=None)
+    assert second == first
+    assert Document.objects.count() == 1
+    assert len(callbacks) == 1
+    Document.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=11))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert documents.request_document(DocumentKind.CONVENTION, echange=signed, by=None) == first
+    assert len(callbacks) == 1  # a waiting row whose task was lost is queued again, not duplicated
+    Document.objects.filter(pk=first.pk).update(status=DocumentStatus.PRET)
+    fresh = documents.request_document(DocumentKind.CONVENTION, echange=signed, by=None)
+    assert fresh != first  # a new version once the previous one is ready
+
+
+@pytest.mark.django_db
+def test_render_task_leaves_a_ready_document_alone(signed, monkeypatch):
+    document = Document.objects.create(kind=DocumentKind.CONVENTION, echange=signed)
+    documents.render_document(document)
+    digest = Document.objects.get(pk=document.pk).sha256
+
+    def render_again(*args, **kwargs):
+        raise AssertionError("a ready document must not be rendered again")
+
+    monkeypatch.setattr(documents, "render_document", render_again)
+    assert render_document_task(document_id=document.pk) == document.pk
+    assert Document.objects.get(pk=document.pk).sha256 == digest

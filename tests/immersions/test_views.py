@@ -521,3 +521,10 @@ def test_agreement_page_shows_the_peak_of_simultaneous_departures(
     content = client.get(f"/echanges/{echange.pk}/").content.decode()
     assert "jusqu'à 1 autre(s) agent(s) absent(s) en même temps" in content
     assert f"au {in_days(40).strftime('%d/%m/%Y')}" in content
+
+
+def test_double_click_on_the_summary_request_makes_one_document(client, immersion, origin_lead):
+    client.force_login(origin_lead)
+    client.post(f"/immersions/{immersion.pk}/synthese/")
+    client.post(f"/immersions/{immersion.pk}/synthese/")
+    assert Document.objects.filter(immersion=immersion).count() == 1
