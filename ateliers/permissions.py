@@ -1,12 +1,12 @@
-"""Who sees which workshop and registration, and who may do what with them.
+"""Who sees which workshop, registration and booklet, and who may do what with them.
 
 Views fetch every object through these querysets, so a workshop in draft or another organisation's
 registration answers 404; the predicates are checked again by the services.
 """
 
 from accompagnement.models import Adhesion, Organisation, User
-from ateliers.enums import AtelierStatus
-from ateliers.models import Atelier, Inscription
+from ateliers.enums import AtelierStatus, InscriptionStatus
+from ateliers.models import Atelier, Inscription, LivretStatus, Rapporteur
 
 
 def is_staff(user):
@@ -87,5 +87,29 @@ def can_see_participants(user, atelier):
 
 
 def can_manage(user):
-    """Check-in, sign-in sheet, exports, status and capacity: DGAFP staff only."""
+    """Check-in, sign-in sheet, exports, status and capacity, and the booklets (capture, generate,
+    preview, publish, spread): DGAFP staff only."""
     return is_staff(user)
+
+
+def can_edit_content(user, atelier_id):
+    """Staff, and the rapporteurs staff named for this workshop, write its booklet's content."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_staff(user) or Rapporteur.objects.filter(atelier_id=atelier_id, user=user).exists()
+
+
+def is_participant(user, atelier_id):
+    """A confirmed registration to the workshop (present or not: the booklet is for everyone invited)."""
+    return Inscription.objects.filter(
+        atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT
+    ).exists()
+
+
+def can_download(user, livret):
+    """The booklet's published version: staff, the workshop's participants, every member once spread."""
+    if not (user.is_authenticated and livret.published and livret.status == LivretStatus.PRET):
+        return False
+    if is_staff(user) or is_participant(user, livret.atelier_id):
+        return True
+    return livret.diffuse_reseau and is_member(user)

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from ateliers import permissions
 from ateliers.enums import SequenceKind
 from ateliers.models import (
     Citation,
@@ -105,7 +106,7 @@ class StaffOnlyMixin:
     """Booklet content is DGAFP staff's work: the admin's model permissions plus `is_staff`."""
 
     def has_module_permission(self, request):
-        return livret_service.can_manage(request.user) and super().has_module_permission(request)
+        return permissions.can_manage(request.user) and super().has_module_permission(request)
 
 
 @admin.register(SequenceLivret)
@@ -302,7 +303,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         ]
 
     def _check(self, request):
-        if not livret_service.can_manage(request.user):
+        if not permissions.can_manage(request.user):
             raise PermissionDenied
 
     def _back(self, atelier_id):
@@ -382,7 +383,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         return FileResponse(livret.file.open("rb"), as_attachment=True, filename=name)
 
     def has_change_permission(self, request, obj=None):
-        return livret_service.can_manage(request.user) and super().has_change_permission(request, obj)
+        return permissions.can_manage(request.user) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         pass  # the workshop's own fields are read-only here (its page in "Ateliers" changes them)
@@ -463,7 +464,7 @@ class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     def get_actions(self, request):
         # The actions change publication flags through the services, with their own checks.
         actions = super().get_actions(request)
-        if not livret_service.can_manage(request.user):
+        if not permissions.can_manage(request.user):
             return {}
         return actions
 

@@ -36,7 +36,6 @@ from ateliers.models import (
     Intervenant,
     Livret,
     LivretStatus,
-    Rapporteur,
     Sequence,
 )
 from ateliers.models.livret import (
@@ -46,7 +45,7 @@ from ateliers.models.livret import (
     max_nesting_depth,
     sanitise_rich_text,
 )
-from ateliers.permissions import is_member, is_staff
+from ateliers.permissions import can_edit_content, can_manage
 from ateliers.services import atelier as atelier_services
 from ateliers.services.inscriptions import group_by_organisation
 from fabrique.celery import app as celery_app
@@ -83,7 +82,6 @@ PART_LABELS = {
     SequenceKind.ATELIERS: _("Ateliers"),
     SequenceKind.CLOTURE: _("Clôture"),
 }
-# Annex 1 lists ministries first, then public bodies, regional platforms, foreign and private partners.
 READY_TO_PUBLISH = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE}
 
 
@@ -95,35 +93,7 @@ class LivretContentError(LivretError):
     """Content the booklet will not lay out; the version fails with this readable reason."""
 
 
-# --- Permissions -----------------------------------------------------------------------------------
-
-
-def can_manage(user):
-    """Capture, generate, preview, publish and spread booklets: DGAFP staff."""
-    return is_staff(user)
-
-
-def can_edit_content(user, atelier_id):
-    """Staff, and the rapporteurs staff named for this workshop, write its booklet's content."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return is_staff(user) or Rapporteur.objects.filter(atelier_id=atelier_id, user=user).exists()
-
-
-def is_participant(user, atelier_id):
-    """A confirmed registration to the workshop (present or not: the booklet is for everyone invited)."""
-    return Inscription.objects.filter(
-        atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT
-    ).exists()
-
-
-def can_download(user, livret):
-    """The published version: staff, the workshop's participants, every member once spread."""
-    if not (user.is_authenticated and livret.published and livret.status == LivretStatus.PRET):
-        return False
-    if is_staff(user) or is_participant(user, livret.atelier_id):
-        return True
-    return livret.diffuse_reseau and is_member(user)
+# --- Attendance certificates: who is entitled -------------------------------------------------------
 
 
 def attestation_inscription_for(user, atelier_id):

@@ -5,6 +5,7 @@ Any workshop page can show them with one line; the same predicates as the downlo
 
 from django import template
 
+from ateliers import permissions
 from ateliers.services import livret as livret_service
 
 register = template.Library()
@@ -16,7 +17,7 @@ def livret_downloads(context, atelier):
     livret = livret_service.published_version(atelier.pk)
     return {
         "atelier": atelier,
-        "livret": livret if livret and livret_service.can_download(user, livret) else None,
+        "livret": livret if livret and permissions.can_download(user, livret) else None,
         "attestation": livret_service.attestation_inscription_for(user, atelier.pk) is not None,
-        "rapporteur": livret_service.can_edit_content(user, atelier.pk),
+        "rapporteur": permissions.can_edit_content(user, atelier.pk),
     }

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ateliers import permissions
 from ateliers.livret_forms import ContenuSequenceForm
 from ateliers.models import Atelier, ContenuSequence, Sequence
 from ateliers.services import livret as livret_service
@@ -29,7 +30,7 @@ def _pdf_response(file, filename):
 def livret_pdf(request, pk):
     """The published version of workshop `pk`'s booklet, for participants, staff and (once spread) members."""
     livret = livret_service.published_version(pk)
-    if livret is None or not livret_service.can_download(request.user, livret):
+    if livret is None or not permissions.can_download(request.user, livret):
         raise Http404
     return _pdf_response(livret.file, livret_service.filename(livret))
 
@@ -50,7 +51,7 @@ def attestation_pdf(request, pk):
 def _editable_atelier(request, pk):
     """The workshop whose booklet `request.user` may write, else 404 (nothing is revealed)."""
     atelier = get_object_or_404(Atelier.objects.select_related("programme"), pk=pk)
-    if not livret_service.can_edit_content(request.user, atelier.pk):
+    if not permissions.can_edit_content(request.user, atelier.pk):
         raise Http404
     return atelier
 
