@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import Organisation
+from fabrique.exports import spreadsheet_safe
 from immersions import permissions as perms
 from immersions.enums import (
     ECHANGE_AWAY_STATUSES,
@@ -735,11 +736,12 @@ def indicateurs_csv(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="indicateurs-immersions-{stamp}.csv"'
     response.write("\ufeff")  # so spreadsheets open the French accents correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("indicateur"), _("catégorie"), _("valeur")])
-    writer.writerow([_("immersions"), _("total"), data["total"]])
-    writer.writerow([_("immersions"), _("durée moyenne (jours)"), data["average_days"] or ""])
-    writer.writerow([_("immersions"), _("part avec bilan (%)"), data["bilan_share"] or ""])
+    rows = [
+        [_("indicateur"), _("catégorie"), _("valeur")],
+        [_("immersions"), _("total"), data["total"]],
+        [_("immersions"), _("durée moyenne (jours)"), data["average_days"] or ""],
+        [_("immersions"), _("part avec bilan (%)"), data["bilan_share"] or ""],
+    ]
     for key, label in (
         ("by_ministry", _("par ministère")),
         ("by_kind", _("par type")),
@@ -748,8 +750,12 @@ def indicateurs_csv(request):
         ("echanges_by_status", _("conventions par statut")),
         ("echanges_by_ministry", _("conventions par ministère")),
     ):
-        for row in data[key]:
-            writer.writerow([label, row["label"], row["count"]])
-    for service in data["services"]:
-        writer.writerow([_("départs / cliquet"), str(service), f"{service.away}/{service.cliquet}"])
+        rows.extend([label, row["label"], row["count"]] for row in data[key])
+    rows.extend(
+        [_("départs / cliquet"), str(service), f"{service.away}/{service.cliquet}"]
+        for service in data["services"]
+    )
+    # Organisation and service names are typed by people: none may run as a formula in a spreadsheet.
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return response

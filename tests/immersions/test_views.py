@@ -528,3 +528,19 @@ def test_double_click_on_the_summary_request_makes_one_document(client, immersio
     client.post(f"/immersions/{immersion.pk}/synthese/")
     client.post(f"/immersions/{immersion.pk}/synthese/")
     assert Document.objects.filter(immersion=immersion).count() == 1
+
+
+def test_indicators_csv_cells_never_start_a_formula(client, host, staff):
+    ministry = OrganisationFactory(ministere=True, name='=HYPERLINK("https://pirate.example","clic")')
+    OrganisationFactory(parent=ministry, name="-1+1 service", cliquet=2)
+    ImmersionFactory(origin=ministry, host=host)
+    client.force_login(staff)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/indicateurs/export.csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    cells = [cell for row in rows for cell in row]
+    assert ["par ministère", "'" + ministry.name, "1"] in rows
+    assert any(cell.startswith("'-1+1 service") for cell in cells)
+    assert not [cell for cell in cells if cell[:1] in {"=", "+", "-", "@", "\t", "\r"}]
