@@ -1,17 +1,23 @@
-"""Pieces shared by both workflows: errors, working days, recipients, notifications, signed links."""
+"""Pieces shared by both workflows: errors, the workflow engine, working days, recipients,
+notifications, signed links."""
 
 import datetime
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompagnement.models import Adhesion, Organisation
 from fabrique.emails import send_templated_email
+from immersions.enums import REASON_REQUIRED
 from immersions.models import UsedLink
 
 
@@ -39,19 +45,97 @@ def actor_label(user):
     return getattr(user, "display_name", None) or str(user)
 
 
-def save_draft(obj, fields, *, draft_status, changed_message):
-    """Save the edited `fields` of a draft, never its status; refuse if it is no longer a draft.
+# --- The workflow engine ------------------------------------------------------------------------------
 
-    The row is locked and its status read again: a step made between loading the form and saving it
-    (a submission, a cancellation) is never undone by the edit. Raise TransitionError with
-    `changed_message` (which may name the current status) and save nothing otherwise.
+
+@dataclass(frozen=True)
+class Workflow:
+    """One workflow (immersion or agreement): its steps map, its log, its side effects.
+
+    The services lock the row and find the actor's sides; the engine checks the step against the map,
+    writes the status with `update_fields`, logs it (who, when, from, to, why) and enqueues the side
+    effects after commit.
     """
-    with transaction.atomic():
-        locked = type(obj).objects.select_for_update().only("status").get(pk=obj.pk)
-        if locked.status != draft_status:
-            raise TransitionError(changed_message % {"status": locked.get_status_display()})
-        obj.save(update_fields=[name for name in fields if name not in {"status", "status_changed_at"}])
-    return obj
+
+    model: Any
+    log_model: Any
+    log_field: str  # the log row's foreign key to the object
+    steps: dict  # (from, to) -> the sides owning that step
+    transitions: dict  # from -> the statuses reachable
+    statuses: Any  # the TextChoices of the statuses
+    draft: str
+    changed_message: str  # lazy; "%(status)s" is the status found
+    not_draft_message: str  # lazy; same
+    after_transition: Any  # callable(pk, source, to), run after commit
+
+    def create(self, obj, *, by, reason):
+        """Save a new object declared by `by` as a draft and log its creation."""
+        obj.created_by = by
+        obj.status = self.draft
+        with transaction.atomic():
+            obj.save()
+            self.log(obj, "", self.draft, by=by, label=actor_label(by), reason=reason)
+        return obj
+
+    def save_draft(self, obj, fields):
+        """Save the edited `fields` of a draft, never its status; refuse if it is no longer a draft.
+
+        The row is locked and its status read again: a step made between loading the form and saving
+        it (a submission, a cancellation) is never undone by the edit. Otherwise raise TransitionError
+        and save nothing.
+        """
+        with transaction.atomic():
+            locked = self.model.objects.select_for_update().only("status").get(pk=obj.pk)
+            if locked.status != self.draft:
+                raise TransitionError(self.not_draft_message % {"status": self.statuses(locked.status).label})
+            obj.save(update_fields=[name for name in fields if name not in {"status", "status_changed_at"}])
+        return obj
+
+    def log(self, obj, source, to, *, by, label, reason):
+        self.log_model.objects.create(
+            **{self.log_field: obj}, from_status=source, to_status=to, by=by, actor_label=label, reason=reason
+        )
+
+    def check_step(self, obj, to, sides, reason, expected):
+        """Raise if the step is not allowed; return False when it was already made (double click)."""
+        source = expected or obj.status
+        if to not in self.transitions.get(source, ()):
+            raise TransitionError(
+                _("Cette étape n'est pas possible depuis le statut « %(status)s ».")
+                % {"status": self.statuses(obj.status).label}
+            )
+        if not self.steps[(source, to)] & sides:
+            raise PermissionDenied(_("Cette étape appartient à une autre partie."))
+        if obj.status == to:
+            return False
+        if obj.status != source:
+            raise TransitionError(self.changed_message % {"status": self.statuses(obj.status).label})
+        if to in REASON_REQUIRED and not reason.strip():
+            raise TransitionError(_("Indiquez le motif du refus ou de l'annulation."))
+        return True
+
+    def apply(self, obj, to, *, by, label, reason):
+        """Write the new status and its log row; the caller holds the row's lock and made every check."""
+        source = obj.status
+        obj.status = to
+        obj.status_changed_at = timezone.now()
+        obj.save(update_fields=["status", "status_changed_at"])
+        self.log(obj, source, to, by=by, label=label, reason=reason)
+        pk = obj.pk
+        transaction.on_commit(lambda: self.after_transition(pk, source, to))
+
+    def advance(self, steps):
+        """Make the calendar's steps, each (from, to, filter, reason), row by row under its lock."""
+        moved = 0
+        for source, to, condition, reason in steps:
+            for pk in self.model.objects.filter(status=source, **condition).values_list("pk", flat=True):
+                with transaction.atomic():
+                    locked = self.model.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                    if locked is None or locked.status != source:
+                        continue
+                    self.apply(locked, to, by=None, label=_("Automatique (calendrier)"), reason=reason)
+                    moved += 1
+        return moved
 
 
 # --- Working days -----------------------------------------------------------------------------------

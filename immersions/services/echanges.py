@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accompagnement.models import Organisation
 from fabrique.emails import send_templated_email
@@ -16,7 +17,6 @@ from immersions.enums import (
     ECHANGE_AWAY_STATUSES,
     ECHANGE_STEPS,
     ECHANGE_TRANSITIONS,
-    REASON_REQUIRED,
     DocumentKind,
     EchangeStatus,
     LinkPurpose,
@@ -29,80 +29,47 @@ from immersions.services.common import (
     CapReachedError,
     LinkError,
     TransitionError,
+    Workflow,
     actor_label,
     consume_link,
     lead_emails,
     make_link,
     notify,
     read_link,
-    save_draft,
 )
 from immersions.services.documents import request_document
 
 S = EchangeStatus
 
 
+WORKFLOW = Workflow(
+    model=EchangeTalent,
+    log_model=EchangeTransition,
+    log_field="echange",
+    steps=ECHANGE_STEPS,
+    transitions=ECHANGE_TRANSITIONS,
+    statuses=S,
+    draft=S.BROUILLON,
+    changed_message=gettext_lazy(
+        "La convention a changé de statut entre-temps (« %(status)s ») : rechargez la page."
+    ),
+    not_draft_message=gettext_lazy(
+        "La convention n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont "
+        "pas été enregistrées."
+    ),
+    after_transition=lambda pk, _source, to: _after_transition(pk, to),
+)
+
+
 def create_echange(echange, *, by, reason=""):
-    echange.created_by = by
-    echange.status = S.BROUILLON
-    with transaction.atomic():
-        echange.save()
-        EchangeTransition.objects.create(
-            echange=echange,
-            from_status="",
-            to_status=S.BROUILLON,
-            by=by,
-            actor_label=actor_label(by),
-            reason=reason or _("Convention préparée."),
-        )
-    return echange
+    return WORKFLOW.create(echange, by=by, reason=reason or _("Convention préparée."))
 
 
 def update_echange(echange, *, fields, by):
     """Save the edited `fields` of a draft agreement; refused once it has left the draft status."""
     if Side.ORIGINE not in echange_sides(by, echange):
         raise PermissionDenied(_("Seule la structure d'origine modifie la convention."))
-    return save_draft(
-        echange,
-        fields,
-        draft_status=S.BROUILLON,
-        changed_message=_(
-            "La convention n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont "
-            "pas été enregistrées."
-        ),
-    )
-
-
-def _apply(echange, to, *, by, label, reason):
-    source = echange.status
-    echange.status = to
-    echange.status_changed_at = timezone.now()
-    echange.save(update_fields=["status", "status_changed_at"])
-    EchangeTransition.objects.create(
-        echange=echange, from_status=source, to_status=to, by=by, actor_label=label, reason=reason
-    )
-    transaction.on_commit(lambda: _after_transition(echange.pk, to))
-
-
-def _check_step(echange, to, sides, reason, expected):
-    source = expected or echange.status
-    if to not in ECHANGE_TRANSITIONS.get(source, ()):
-        raise TransitionError(
-            _("Cette étape n'est pas possible depuis le statut « %(status)s ».")
-            % {"status": S(echange.status).label}
-        )
-    if not ECHANGE_STEPS[(source, to)] & sides:
-        raise PermissionDenied(_("Cette étape appartient à une autre partie."))
-    if echange.status == to:
-        return False
-    if echange.status != source:
-        raise TransitionError(
-            _("La convention a changé de statut entre-temps (« %(status)s ») : rechargez la page.")
-            % {"status": S(echange.status).label}
-        )
-    if to in REASON_REQUIRED and not reason.strip():
-        raise TransitionError(_("Indiquez le motif du refus ou de l'annulation."))
-    return True
+    return WORKFLOW.save_draft(echange, fields)
 
 
 class Peak(NamedTuple):
@@ -207,11 +174,11 @@ def transition_echange(echange, to, *, by, reason="", expected=None):
         if to == S.VALIDEE_ORIGINE:
             service = Organisation.objects.select_for_update().get(pk=echange.origin_service_id)
         locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
-        if not _check_step(locked, to, echange_sides(by, locked), reason, expected):
+        if not WORKFLOW.check_step(locked, to, echange_sides(by, locked), reason, expected):
             return False
         if service is not None:
             _check_departure(locked, service)
-        _apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
+        WORKFLOW.apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
     echange.refresh_from_db()
     return True
 
@@ -262,7 +229,7 @@ def _record(locked, party, *, by, label):
         fields.append("host_agreed_by")
     locked.save(update_fields=fields)
     if locked.agent_agreed_at and locked.origin_agreed_at and locked.host_agreed_at:
-        _apply(
+        WORKFLOW.apply(
             locked,
             S.SIGNEE,
             by=None,
@@ -327,7 +294,9 @@ def prepare_return(echange, *, by, planned_return_date, return_interview_date, r
         locked.return_position = return_position
         locked.save(update_fields=["planned_return_date", "return_interview_date", "return_position"])
         if locked.status == S.EN_COURS and return_interview_date and return_position:
-            _apply(locked, S.RETOUR_PREPARE, by=by, label=actor_label(by), reason=_("Retour préparé."))
+            WORKFLOW.apply(
+                locked, S.RETOUR_PREPARE, by=by, label=actor_label(by), reason=_("Retour préparé.")
+            )
     echange.refresh_from_db()
     return echange
 
@@ -385,20 +354,12 @@ def renew_echange(echange, *, by):
 def advance_statuses(today=None):
     """Signed agreements start on their start date; prepared returns end after the end date."""
     today = today or timezone.localdate()
-    moved = 0
-    steps = [
-        (S.SIGNEE, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
-        (S.RETOUR_PREPARE, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée, retour préparé.")),
-    ]
-    for source, to, condition, reason in steps:
-        for pk in EchangeTalent.objects.filter(status=source, **condition).values_list("pk", flat=True):
-            with transaction.atomic():
-                locked = EchangeTalent.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-                if locked is None or locked.status != source:
-                    continue
-                _apply(locked, to, by=None, label=_("Automatique (calendrier)"), reason=reason)
-                moved += 1
-    return moved
+    return WORKFLOW.advance(
+        [
+            (S.SIGNEE, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
+            (S.RETOUR_PREPARE, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée, retour préparé.")),
+        ]
+    )
 
 
 # --- Side effects ---------------------------------------------------------------------------------

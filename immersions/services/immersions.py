@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fabrique.emails import send_templated_email
 from immersions.enums import (
@@ -21,82 +22,47 @@ from immersions.permissions import immersion_sides
 from immersions.services.common import (
     LinkError,
     TransitionError,
+    Workflow,
     actor_label,
     consume_link,
     lead_emails,
     make_link,
     notify,
     read_link,
-    save_draft,
 )
 
 S = ImmersionStatus
 
 
+WORKFLOW = Workflow(
+    model=Immersion,
+    log_model=ImmersionTransition,
+    log_field="immersion",
+    steps=IMMERSION_STEPS,
+    transitions=IMMERSION_TRANSITIONS,
+    statuses=S,
+    draft=S.BROUILLON,
+    changed_message=gettext_lazy(
+        "L'immersion a changé de statut entre-temps (« %(status)s ») : rechargez la page."
+    ),
+    not_draft_message=gettext_lazy(
+        "L'immersion n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont pas "
+        "été enregistrées."
+    ),
+    after_transition=lambda pk, source, to: _after_transition(pk, source, to),  # noqa: PLW0108 - defined below, looked up when called
+)
+
+
 def create_immersion(immersion, *, by):
     """Save a new immersion declared by `by` (a draft) and log its creation."""
-    immersion.created_by = by
-    immersion.status = S.BROUILLON
-    with transaction.atomic():
-        immersion.save()
-        ImmersionTransition.objects.create(
-            immersion=immersion,
-            from_status="",
-            to_status=S.BROUILLON,
-            by=by,
-            actor_label=actor_label(by),
-            reason=_("Immersion déclarée."),
-        )
-    return immersion
+    return WORKFLOW.create(immersion, by=by, reason=_("Immersion déclarée."))
 
 
 def update_immersion(immersion, *, fields, by):
     """Save the edited `fields` of a draft immersion; refused once it has left the draft status."""
     if Side.ORIGINE not in immersion_sides(by, immersion):
         raise PermissionDenied(_("Seule la structure d'origine modifie la demande."))
-    return save_draft(
-        immersion,
-        fields,
-        draft_status=S.BROUILLON,
-        changed_message=_(
-            "L'immersion n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont pas "
-            "été enregistrées."
-        ),
-    )
-
-
-def _apply(immersion, to, *, by, label, reason):
-    """Write the new status and its log row; the caller holds the row's lock and made every check."""
-    source = immersion.status
-    immersion.status = to
-    immersion.status_changed_at = timezone.now()
-    immersion.save(update_fields=["status", "status_changed_at"])
-    ImmersionTransition.objects.create(
-        immersion=immersion, from_status=source, to_status=to, by=by, actor_label=label, reason=reason
-    )
-    transaction.on_commit(lambda: _after_transition(immersion.pk, source, to))
-
-
-def _check_step(immersion, to, sides, reason, expected):
-    """Raise if the step is not allowed; return False when it was already made (double click)."""
-    source = expected or immersion.status
-    if to not in IMMERSION_TRANSITIONS.get(source, ()):
-        raise TransitionError(
-            _("Cette étape n'est pas possible depuis le statut « %(status)s ».")
-            % {"status": S(immersion.status).label}
-        )
-    if not IMMERSION_STEPS[(source, to)] & sides:
-        raise PermissionDenied(_("Cette étape appartient à une autre partie."))
-    if immersion.status == to:
-        return False
-    if immersion.status != source:
-        raise TransitionError(
-            _("L'immersion a changé de statut entre-temps (« %(status)s ») : rechargez la page.")
-            % {"status": S(immersion.status).label}
-        )
-    if to in REASON_REQUIRED and not reason.strip():
-        raise TransitionError(_("Indiquez le motif du refus ou de l'annulation."))
-    return True
+    return WORKFLOW.save_draft(immersion, fields)
 
 
 def transition_immersion(immersion, to, *, by, reason="", expected=None):
@@ -110,9 +76,9 @@ def transition_immersion(immersion, to, *, by, reason="", expected=None):
         raise TransitionError(_("Le bilan s'enregistre avec son formulaire."))
     with transaction.atomic():
         locked = Immersion.objects.select_for_update().get(pk=immersion.pk)
-        if not _check_step(locked, to, immersion_sides(by, locked), reason, expected):
+        if not WORKFLOW.check_step(locked, to, immersion_sides(by, locked), reason, expected):
             return False
-        _apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
+        WORKFLOW.apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
     immersion.refresh_from_db()
     return True
 
@@ -121,10 +87,10 @@ def record_bilan(immersion, *, by, data):
     """Record the assessment of a finished immersion (origin or host side) and close it."""
     with transaction.atomic():
         locked = Immersion.objects.select_for_update().get(pk=immersion.pk)
-        if not _check_step(locked, S.BILAN_FAIT, immersion_sides(by, locked), "", S.TERMINEE):
+        if not WORKFLOW.check_step(locked, S.BILAN_FAIT, immersion_sides(by, locked), "", S.TERMINEE):
             return False
         Bilan.objects.create(immersion=locked, recorded_by=by, **data)
-        _apply(locked, S.BILAN_FAIT, by=by, label=actor_label(by), reason=_("Bilan enregistré."))
+        WORKFLOW.apply(locked, S.BILAN_FAIT, by=by, label=actor_label(by), reason=_("Bilan enregistré."))
     immersion.refresh_from_db()
     return True
 
@@ -161,7 +127,7 @@ def tutor_decide(token, *, accept, reason=""):
             raise TransitionError(_("Indiquez le motif du refus."))
         consume_link(LinkPurpose.TUTEUR_ACCUEIL, nonce, locked.pk)
         label = _("%(name)s (tuteur, par lien sécurisé)") % {"name": locked.tutor_name}
-        _apply(locked, to, by=None, label=label, reason=reason.strip())
+        WORKFLOW.apply(locked, to, by=None, label=label, reason=reason.strip())
     return locked
 
 
@@ -171,20 +137,12 @@ def tutor_decide(token, *, accept, reason=""):
 def advance_statuses(today=None):
     """Start accepted immersions on their start date and end running ones after their end date."""
     today = today or timezone.localdate()
-    moved = 0
-    steps = [
-        (S.ACCEPTEE_ACCUEIL, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
-        (S.EN_COURS, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée.")),
-    ]
-    for source, to, condition, reason in steps:
-        for pk in Immersion.objects.filter(status=source, **condition).values_list("pk", flat=True):
-            with transaction.atomic():
-                locked = Immersion.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-                if locked is None or locked.status != source:
-                    continue
-                _apply(locked, to, by=None, label=_("Automatique (calendrier)"), reason=reason)
-                moved += 1
-    return moved
+    return WORKFLOW.advance(
+        [
+            (S.ACCEPTEE_ACCUEIL, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
+            (S.EN_COURS, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée.")),
+        ]
+    )
 
 
 # --- Side effects ---------------------------------------------------------------------------------
