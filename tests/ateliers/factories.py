@@ -1,4 +1,5 @@
 import datetime as dt
+import zoneinfo
 
 import factory
 from django.utils import timezone
@@ -6,6 +7,8 @@ from django.utils import timezone
 from ateliers.enums import AtelierStatus, InscriptionStatus, SequenceKind
 from ateliers.models import Atelier, Inscription, Intervenant, Programme, Sequence
 from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory, UserFactory
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -19,7 +22,8 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
 
 class AtelierFactory(factory.django.DjangoModelFactory):
-    """An upcoming workshop with open registrations (traits: `brouillon`, `tenu`, `annule`, `closes`)."""
+    """An upcoming workshop with open registrations (traits: `brouillon`, `tenu`, `annule`, `closes`,
+    `lancement`: the launch workshop held on 13 April 2023, the booklet tests' reference)."""
 
     class Meta:
         model = Atelier
@@ -44,6 +48,19 @@ class AtelierFactory(factory.django.DjangoModelFactory):
             status=AtelierStatus.TENU,
             starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30)),
             registration_opens_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=60)),
+        )
+        lancement = factory.Trait(
+            programme=factory.SubFactory(
+                ProgrammeFactory, year=2023, title="Programme 2023 de la Fabrique de l'accompagnement RH"
+            ),
+            title="Structurer une offre d'accompagnement personnalisé",
+            theme="Formaliser une offre d'accompagnement personnalisé",
+            starts_at=dt.datetime(2023, 4, 13, 9, 30, tzinfo=PARIS),
+            ends_at=dt.datetime(2023, 4, 13, 16, 30, tzinfo=PARIS),
+            place="Paris, 139 rue de Bercy",
+            registration_opens_at=None,
+            registration_closes_at=None,
+            status=AtelierStatus.TENU,
         )
 
 

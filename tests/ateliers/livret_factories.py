@@ -1,63 +1,20 @@
 """Builders for the booklet tests and the benchmark: a held workshop with content and participants."""
 
-import datetime as dt
-import zoneinfo
-
-import factory
-
 from accompagnement.enums import OrganisationKind
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
+from ateliers.enums import Presence, SequenceKind
 from ateliers.models import (
-    Atelier,
     Citation,
     Constat,
     ContenuSequence,
     Contribution,
     GroupeTravail,
-    Inscription,
     Intervenant,
-    Programme,
     QuestionReponse,
     Ressource,
     Sequence,
 )
-from tests.accompagnement.factories import OrganisationFactory, UserFactory
-
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-        django_get_or_create = ("year",)
-
-    year = 2023
-    title = "Programme 2023 de la Fabrique de l'accompagnement RH"
-
-
-class AtelierFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Atelier
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    title = "Structurer une offre d'accompagnement personnalisé"
-    theme = "Formaliser une offre d'accompagnement personnalisé"
-    starts_at = dt.datetime(2023, 4, 13, 9, 30, tzinfo=PARIS)
-    ends_at = dt.datetime(2023, 4, 13, 16, 30, tzinfo=PARIS)
-    place = "Paris, 139 rue de Bercy"
-    status = AtelierStatus.TENU
-
-
-class InscriptionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Inscription
-
-    atelier = factory.SubFactory(AtelierFactory)
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    status = InscriptionStatus.INSCRIT
-
+from tests.accompagnement.factories import OrganisationFactory
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_of
 
 PARTS = [
     (SequenceKind.OUVERTURE, "Ouverture de l'atelier"),
@@ -87,7 +44,7 @@ def make_booklet_atelier(
     Every seventh participant did not consent to the annex; with `presence`, every fifth was absent.
     Returns the atelier.
     """
-    atelier = AtelierFactory(**atelier_kwargs)
+    atelier = AtelierFactory(lancement=True, **atelier_kwargs)
     # The running order is entered out of order on purpose: the booklet follows domain.md's order.
     for order, (kind, title) in reversed(list(enumerate(PARTS))):
         sequence = Sequence.objects.create(atelier=atelier, order=order, kind=kind, title=title)
@@ -133,8 +90,7 @@ def make_booklet_atelier(
         InscriptionFactory(
             atelier=atelier,
             organisation=organisation,
-            user__last_name=f"Nom{i:04d}",
-            user__first_name=f"Prénom{i}",
+            user=member_of(organisation, user__last_name=f"Nom{i:04d}", user__first_name=f"Prénom{i}"),
             consent_annuaire=i % 7 != 3,
             presence=(Presence.ABSENT if i % 5 == 4 else Presence.PRESENT)
             if presence

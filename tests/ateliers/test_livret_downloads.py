@@ -12,7 +12,8 @@ from ateliers.enums import InscriptionStatus, Presence
 from ateliers.models import Inscription, Livret, LivretStatus
 from ateliers.services import livret as livret_service
 from tests.accompagnement.factories import UserFactory
-from tests.ateliers.livret_factories import InscriptionFactory, make_booklet_atelier
+from tests.ateliers.factories import InscriptionFactory
+from tests.ateliers.livret_factories import make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 

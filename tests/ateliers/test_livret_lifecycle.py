@@ -16,7 +16,8 @@ from ateliers.models import AtelierTransition, Attestation, ContenuSequence, Ins
 from ateliers.services import livret as livret_service
 from ateliers.services.livret import LivretError
 from ateliers.tasks import render_livret, sweep_stuck_livrets
-from tests.ateliers.livret_factories import InscriptionFactory, make_booklet_atelier
+from tests.ateliers.factories import InscriptionFactory
+from tests.ateliers.livret_factories import make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from accompagnement.models import Charte
 from ateliers.enums import Presence, SequenceKind
 from ateliers.models import ContenuSequence, Inscription
 from ateliers.services import livret as livret_service
-from tests.ateliers.livret_factories import PARIS, make_booklet_atelier
+from tests.ateliers.factories import PARIS
+from tests.ateliers.livret_factories import make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 
