@@ -2,6 +2,8 @@
 (another organisation's row is a 404); every change goes through a service (wrong side: 403)."""
 
 import csv
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import Organisation
@@ -78,77 +81,175 @@ def _action_forms(actions, status, bound=None):
     return forms
 
 
-# --- Immersions -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pages:
+    """What differs between the immersion pages and the agreement pages, which otherwise work alike."""
+
+    url: str  # prefix of the URL names: "<url>_list", "<url>_detail"
+    model: Any
+    visible_to: Any
+    filter_class: Any
+    form_class: Any
+    create: Any
+    update: Any
+    transition: Any
+    can_transition: Any
+    statuses: Any
+    list_template: str
+    form_template: str
+    list_title: str
+    crumb: str
+    create_title: str
+    update_title: str
+    submitted: str
 
 
-def immersion_list(request):
-    queryset = perms.immersion_visible_to(request.user, Immersion.objects.with_relations())
-    filterset = ImmersionFilter(request.GET or None, queryset=queryset, request=request)
+def _list_view(request, pages):
+    queryset = pages.visible_to(request.user, pages.model.objects.with_relations())
+    filterset = pages.filter_class(request.GET or None, queryset=queryset, request=request)
     page_obj = _page(request, filterset.qs if filterset.is_bound else queryset)
     return render(
         request,
-        "immersions/immersion_list.html",
+        pages.list_template,
         {
-            "title": _("Périodes d'immersion"),
+            "title": pages.list_title,
             "filter": filterset,
             "page_obj": page_obj,
             "can_declare": perms.can_declare_immersion(request.user),
-            "breadcrumb_data": _crumbs(_("Immersions")),
+            "breadcrumb_data": _crumbs(pages.crumb),
         },
     )
 
 
-def _immersion_form_view(request, instance=None):
-    form = ImmersionForm(request.POST or None, instance=instance, user=request.user)
+def _form_view(request, pages, instance=None):
+    """Declare (or edit while a draft) an immersion or an agreement; « Soumettre » also submits it."""
+    form = pages.form_class(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        immersion = form.save(commit=False)
+        obj = form.save(commit=False)
         if instance is None:
-            immersions.create_immersion(immersion, by=request.user)
+            pages.create(obj, by=request.user)
         else:
             try:
-                immersions.update_immersion(immersion, fields=form.Meta.fields, by=request.user)
+                pages.update(obj, fields=form.Meta.fields, by=request.user)
             except TransitionError as error:
                 messages.error(request, error.message)
-                return redirect("immersions:immersion_detail", pk=immersion.pk)
-        if "soumettre" in request.POST and perms.can_transition_immersion(
-            request.user, immersion, ImmersionStatus.SOUMISE
-        ):
-            immersions.transition_immersion(
-                immersion, ImmersionStatus.SOUMISE, by=request.user, expected=ImmersionStatus.BROUILLON
-            )
-            messages.success(request, _("Immersion soumise à la structure d'origine."))
+                return redirect(f"{pages.url}_detail", pk=obj.pk)
+        submitted = pages.statuses.SOUMISE
+        if "soumettre" in request.POST and pages.can_transition(request.user, obj, submitted):
+            pages.transition(obj, submitted, by=request.user, expected=pages.statuses.BROUILLON)
+            messages.success(request, pages.submitted)
         elif "soumettre" in request.POST:
             messages.warning(
                 request, _("Brouillon enregistré. La soumission revient à la structure d'origine.")
             )
         else:
             messages.success(request, _("Brouillon enregistré."))
-        return redirect("immersions:immersion_detail", pk=immersion.pk)
-    title = _("Déclarer une immersion") if instance is None else _("Modifier l'immersion")
+        return redirect(f"{pages.url}_detail", pk=obj.pk)
+    title = pages.create_title if instance is None else pages.update_title
     return render(
         request,
-        "immersions/immersion_form.html",
+        pages.form_template,
         {
             "title": title,
             "form": form,
             "instance": instance,
-            "breadcrumb_data": _crumbs(title, (reverse("immersions:immersion_list"), _("Immersions"))),
+            "breadcrumb_data": _crumbs(title, (reverse(f"{pages.url}_list"), pages.crumb)),
         },
         status=400 if form.is_bound else 200,
     )
 
 
-def immersion_create(request):
+def _create_view(request, pages):
     if not perms.can_declare_immersion(request.user):
         raise PermissionDenied
-    return _immersion_form_view(request)
+    return _form_view(request, pages)
+
+
+def _transition_view(request, pages, obj, detail):
+    """One step of the workflow from the detail page; a refused form comes back on the page (400)."""
+    to = request.POST.get("to", "")
+    form = TransitionForm(request.POST, auto_id=f"id_{to}_%s")
+    if not form.is_valid():
+        if not pages.can_transition(request.user, obj, to):
+            raise PermissionDenied
+        return detail(request, obj, bound=form, status=400)
+    try:
+        changed = pages.transition(
+            obj,
+            form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected=form.cleaned_data["expected"],
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        if changed:
+            messages.success(
+                request, _("Étape enregistrée : %(status)s.") % {"status": obj.get_status_display()}
+            )
+        else:
+            messages.info(request, _("Cette étape était déjà enregistrée : rien n'a changé."))
+    return redirect(f"{pages.url}_detail", pk=obj.pk)
+
+
+IMMERSION_PAGES = Pages(
+    url="immersions:immersion",
+    model=Immersion,
+    visible_to=perms.immersion_visible_to,
+    filter_class=ImmersionFilter,
+    form_class=ImmersionForm,
+    create=immersions.create_immersion,
+    update=immersions.update_immersion,
+    transition=immersions.transition_immersion,
+    can_transition=perms.can_transition_immersion,
+    statuses=ImmersionStatus,
+    list_template="immersions/immersion_list.html",
+    form_template="immersions/immersion_form.html",
+    list_title=gettext_lazy("Périodes d'immersion"),
+    crumb=gettext_lazy("Immersions"),
+    create_title=gettext_lazy("Déclarer une immersion"),
+    update_title=gettext_lazy("Modifier l'immersion"),
+    submitted=gettext_lazy("Immersion soumise à la structure d'origine."),
+)
+
+ECHANGE_PAGES = Pages(
+    url="immersions:echange",
+    model=EchangeTalent,
+    visible_to=perms.echange_visible_to,
+    filter_class=EchangeFilter,
+    form_class=EchangeForm,
+    create=echanges.create_echange,
+    update=echanges.update_echange,
+    transition=echanges.transition_echange,
+    can_transition=perms.can_transition_echange,
+    statuses=EchangeStatus,
+    list_template="immersions/echange_list.html",
+    form_template="immersions/echange_form.html",
+    list_title=gettext_lazy("Conventions d'échange de talents"),
+    crumb=gettext_lazy("Échanges de talents"),
+    create_title=gettext_lazy("Préparer une convention d'échange"),
+    update_title=gettext_lazy("Modifier la convention"),
+    submitted=gettext_lazy("Convention soumise à la structure d'origine."),
+)
+
+
+# --- Immersions -----------------------------------------------------------------------------------
+
+
+def immersion_list(request):
+    return _list_view(request, IMMERSION_PAGES)
+
+
+def immersion_create(request):
+    return _create_view(request, IMMERSION_PAGES)
 
 
 def immersion_update(request, pk):
     immersion = get_object_or_404(perms.immersion_visible_to(request.user), pk=pk)
     if not perms.can_edit_immersion(request.user, immersion):
         raise PermissionDenied
-    return _immersion_form_view(request, immersion)
+    return _form_view(request, IMMERSION_PAGES, immersion)
 
 
 def _get_immersion(request, pk):
@@ -187,31 +288,7 @@ def immersion_detail(request, pk):
 
 @require_POST
 def immersion_transition(request, pk):
-    immersion = _get_immersion(request, pk)
-    to = request.POST.get("to", "")
-    form = TransitionForm(request.POST, auto_id=f"id_{to}_%s")
-    if not form.is_valid():
-        if not perms.can_transition_immersion(request.user, immersion, to):
-            raise PermissionDenied
-        return _immersion_detail(request, immersion, bound=form, status=400)
-    try:
-        changed = immersions.transition_immersion(
-            immersion,
-            form.cleaned_data["to"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            expected=form.cleaned_data["expected"],
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    else:
-        if changed:
-            messages.success(
-                request, _("Étape enregistrée : %(status)s.") % {"status": immersion.get_status_display()}
-            )
-        else:
-            messages.info(request, _("Cette étape était déjà enregistrée : rien n'a changé."))
-    return redirect("immersions:immersion_detail", pk=pk)
+    return _transition_view(request, IMMERSION_PAGES, _get_immersion(request, pk), _immersion_detail)
 
 
 def immersion_bilan(request, pk):
@@ -336,66 +413,11 @@ def signed_link(request, purpose, token):
 
 
 def echange_list(request):
-    queryset = perms.echange_visible_to(request.user, EchangeTalent.objects.with_relations())
-    filterset = EchangeFilter(request.GET or None, queryset=queryset, request=request)
-    page_obj = _page(request, filterset.qs if filterset.is_bound else queryset)
-    return render(
-        request,
-        "immersions/echange_list.html",
-        {
-            "title": _("Conventions d'échange de talents"),
-            "filter": filterset,
-            "page_obj": page_obj,
-            "can_declare": perms.can_declare_immersion(request.user),
-            "breadcrumb_data": _crumbs(_("Échanges de talents")),
-        },
-    )
-
-
-def _echange_form_view(request, instance=None):
-    form = EchangeForm(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        echange = form.save(commit=False)
-        if instance is None:
-            echanges.create_echange(echange, by=request.user)
-        else:
-            try:
-                echanges.update_echange(echange, fields=form.Meta.fields, by=request.user)
-            except TransitionError as error:
-                messages.error(request, error.message)
-                return redirect("immersions:echange_detail", pk=echange.pk)
-        if "soumettre" in request.POST and perms.can_transition_echange(
-            request.user, echange, EchangeStatus.SOUMISE
-        ):
-            echanges.transition_echange(
-                echange, EchangeStatus.SOUMISE, by=request.user, expected=EchangeStatus.BROUILLON
-            )
-            messages.success(request, _("Convention soumise à la structure d'origine."))
-        elif "soumettre" in request.POST:
-            messages.warning(
-                request, _("Brouillon enregistré. La soumission revient à la structure d'origine.")
-            )
-        else:
-            messages.success(request, _("Brouillon enregistré."))
-        return redirect("immersions:echange_detail", pk=echange.pk)
-    title = _("Préparer une convention d'échange") if instance is None else _("Modifier la convention")
-    return render(
-        request,
-        "immersions/echange_form.html",
-        {
-            "title": title,
-            "form": form,
-            "instance": instance,
-            "breadcrumb_data": _crumbs(title, (reverse("immersions:echange_list"), _("Échanges de talents"))),
-        },
-        status=400 if form.is_bound else 200,
-    )
+    return _list_view(request, ECHANGE_PAGES)
 
 
 def echange_create(request):
-    if not perms.can_declare_immersion(request.user):
-        raise PermissionDenied
-    return _echange_form_view(request)
+    return _create_view(request, ECHANGE_PAGES)
 
 
 def _get_echange(request, pk):
@@ -413,7 +435,7 @@ def echange_update(request, pk):
     echange = _get_echange(request, pk)
     if not perms.can_edit_echange(request.user, echange):
         raise PermissionDenied
-    return _echange_form_view(request, echange)
+    return _form_view(request, ECHANGE_PAGES, echange)
 
 
 def _echange_detail(request, echange, *, bound=None, retour_form=None, derogation_form=None, status=200):
@@ -455,31 +477,7 @@ def echange_detail(request, pk):
 
 @require_POST
 def echange_transition(request, pk):
-    echange = _get_echange(request, pk)
-    to = request.POST.get("to", "")
-    form = TransitionForm(request.POST, auto_id=f"id_{to}_%s")
-    if not form.is_valid():
-        if not perms.can_transition_echange(request.user, echange, to):
-            raise PermissionDenied
-        return _echange_detail(request, echange, bound=form, status=400)
-    try:
-        changed = echanges.transition_echange(
-            echange,
-            form.cleaned_data["to"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            expected=form.cleaned_data["expected"],
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    else:
-        if changed:
-            messages.success(
-                request, _("Étape enregistrée : %(status)s.") % {"status": echange.get_status_display()}
-            )
-        else:
-            messages.info(request, _("Cette étape était déjà enregistrée : rien n'a changé."))
-    return redirect("immersions:echange_detail", pk=pk)
+    return _transition_view(request, ECHANGE_PAGES, _get_echange(request, pk), _echange_detail)
 
 
 @require_POST
