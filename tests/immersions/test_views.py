@@ -39,6 +39,24 @@ def form_data(origin, origin_service, host, **overrides):
     return data
 
 
+def echange_form_data(origin, origin_service, host, **overrides):
+    data = {
+        "agent_name": "LEROY Anne",
+        "agent_email": "anne.leroy@exemple.gouv.fr",
+        "agent_grade": "Attachée",
+        "agent_categorie": "A",
+        "origin": origin.pk,
+        "origin_service": origin_service.pk,
+        "host": host.pk,
+        "mission": "Mission de six mois.",
+        "start_date": in_days(30).isoformat(),
+        "end_date": in_days(200).isoformat(),
+        "planned_return_date": in_days(201).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
 def test_lead_declares_and_submits_an_immersion(client, origin, origin_service, host, origin_lead):
     client.force_login(origin_lead)
     response = client.post(
@@ -429,19 +447,7 @@ def test_declaring_lead_cannot_name_themselves_as_the_agent(
     client, origin, origin_service, host, origin_lead
 ):
     client.force_login(origin_lead)
-    data = {
-        "agent_name": "LEROY Anne",
-        "agent_email": origin_lead.email,
-        "agent_grade": "Attachée",
-        "agent_categorie": "A",
-        "origin": origin.pk,
-        "origin_service": origin_service.pk,
-        "host": host.pk,
-        "mission": "Mission de six mois.",
-        "start_date": in_days(30).isoformat(),
-        "end_date": in_days(200).isoformat(),
-        "planned_return_date": in_days(201).isoformat(),
-    }
+    data = echange_form_data(origin, origin_service, host, agent_email=origin_lead.email)
     response = client.post("/echanges/nouvelle/", data)
     assert response.status_code == 400
     assert "L&#x27;agent donne lui-même son accord" in response.content.decode()
@@ -460,19 +466,7 @@ def test_saving_the_edit_form_never_undoes_a_step_made_meanwhile(  # noqa: PLR09
     else:
         obj = EchangeFactory(origin=origin, origin_service=origin_service, host=host)
         form_class, url = EchangeForm, f"/echanges/{obj.pk}/modifier/"
-        data = {
-            "agent_name": obj.agent_name,
-            "agent_email": obj.agent_email,
-            "agent_grade": obj.agent_grade,
-            "agent_categorie": obj.agent_categorie,
-            "origin": origin.pk,
-            "origin_service": origin_service.pk,
-            "host": host.pk,
-            "mission": "Écrit dans un autre onglet.",
-            "start_date": obj.start_date.isoformat(),
-            "end_date": obj.end_date.isoformat(),
-            "planned_return_date": obj.planned_return_date.isoformat(),
-        }
+        data = echange_form_data(origin, origin_service, host, mission="Écrit dans un autre onglet.")
         text_field = "mission"
     original_clean = form_class.clean
 
