@@ -214,21 +214,15 @@ def test_echange_cap_refusal_shows_the_service_figures(client, origin, origin_se
 def test_echange_form_checks_dates_and_critical_function(client, origin, origin_service, host, origin_lead):
     other = FonctionCritique.objects.create(service=OrganisationFactory(parent=origin), title="Standard")
     client.force_login(origin_lead)
-    data = {
-        "agent_name": "LEROY Anne",
-        "agent_email": "anne.leroy@exemple.gouv.fr",
-        "agent_grade": "Attachée",
-        "agent_categorie": "A",
-        "origin": origin.pk,
-        "origin_service": origin_service.pk,
-        "fonction_critique": other.pk,
-        "host": host.pk,
-        "mission": "Mission de six mois.",
-        "start_date": in_days(30).isoformat(),
-        "end_date": in_days(20).isoformat(),
-        "planned_return_date": in_days(10).isoformat(),
-        "host_pays_travel": "on",
-    }
+    data = echange_form_data(
+        origin,
+        origin_service,
+        host,
+        fonction_critique=other.pk,
+        end_date=in_days(20).isoformat(),
+        planned_return_date=in_days(10).isoformat(),
+        host_pays_travel="on",
+    )
     response = client.post("/echanges/nouvelle/", data)
     content = response.content.decode()
     assert response.status_code == 400
