@@ -443,13 +443,16 @@ def _echange_detail(request, echange, *, bound=None, retour_form=None, derogatio
     can_return = perms.can_prepare_return(user, echange)
     service = echange.origin_service
     peak = echanges.peak_away(service, echange.start_date, echange.end_date, exclude=echange.pk)
+    derogation = getattr(echange, "derogation", None)
+    if derogation is not None and derogation.fonction_id != echange.fonction_critique_id:
+        derogation = None  # granted for another function: it does not let the agent leave
     return render(
         request,
         "immersions/echange_detail.html",
         {
             "title": _("Convention %(ref)s") % {"ref": echange.reference},
             "echange": echange,
-            "derogation": getattr(echange, "derogation", None),
+            "derogation": derogation,
             "timeline": echange.transitions.all(),
             "renewals": echange.renewals.all(),
             "action_forms": _action_forms(perms.echange_actions(user, echange), echange.status, bound),
@@ -457,7 +460,7 @@ def _echange_detail(request, echange, *, bound=None, retour_form=None, derogatio
             "can_edit": perms.can_edit_echange(user, echange),
             "can_return": can_return,
             "retour_form": retour_form or (RetourForm(instance=echange) if can_return else None),
-            "can_derogate": perms.can_grant_derogation(user, echange) and not hasattr(echange, "derogation"),
+            "can_derogate": perms.can_grant_derogation(user, echange) and derogation is None,
             "derogation_form": derogation_form or DerogationForm(),
             "can_renew": perms.can_renew_echange(user, echange),
             "is_party": perms.is_echange_party(user, echange),

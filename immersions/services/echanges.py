@@ -69,7 +69,16 @@ def update_echange(echange, *, fields, by):
     """Save the edited `fields` of a draft agreement; refused once it has left the draft status."""
     if Side.ORIGINE not in echange_sides(by, echange):
         raise PermissionDenied(_("Seule la structure d'origine modifie la convention."))
-    return WORKFLOW.save_draft(echange, fields)
+    with transaction.atomic():
+        WORKFLOW.save_draft(echange, fields)
+        # A derogation covers one critical function: once the agent holds another one (or none), the
+        # derogation no longer applies and the origin must grant a new one before validating.
+        _drop_stale_derogation(echange)
+    return echange
+
+
+def _drop_stale_derogation(echange):
+    Derogation.objects.filter(echange=echange).exclude(fonction_id=echange.fonction_critique_id).delete()
 
 
 class Peak(NamedTuple):
@@ -117,7 +126,10 @@ def _date(day):
 
 def _check_departure(echange, service):
     """The origin's validation: the critical function needs a derogation; the cap must not be reached."""
-    if echange.fonction_critique_id and not Derogation.objects.filter(echange=echange).exists():
+    if (
+        echange.fonction_critique_id
+        and not Derogation.objects.filter(echange=echange, fonction_id=echange.fonction_critique_id).exists()
+    ):
         raise TransitionError(
             _(
                 "L'agent occupe une fonction critique : la structure d'origine doit enregistrer une "
@@ -184,7 +196,13 @@ def transition_echange(echange, to, *, by, reason="", expected=None):
 
 
 def grant_derogation(echange, *, by, reason):
-    """The origin records the derogation letting an agent holding a critical function leave."""
+    """The origin records the derogation letting an agent holding a critical function leave.
+
+    The derogation names the function the agent holds now; one left over for another function is
+    replaced. Its reason (how the post is held meanwhile) is required.
+    """
+    if not reason.strip():
+        raise TransitionError(_("Indiquez le motif de la dérogation."))
     with transaction.atomic():
         locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
         if Side.ORIGINE not in echange_sides(by, locked):
@@ -193,6 +211,7 @@ def grant_derogation(echange, *, by, reason):
             raise TransitionError(_("L'agent n'occupe pas de fonction critique."))
         if locked.status not in (S.BROUILLON, S.SOUMISE):
             raise TransitionError(_("La dérogation se donne avant la validation de l'origine."))
+        _drop_stale_derogation(locked)
         _derogation, created = Derogation.objects.get_or_create(
             echange=locked,
             defaults={"fonction_id": locked.fonction_critique_id, "granted_by": by, "reason": reason.strip()},

@@ -272,3 +272,48 @@ def test_peak_is_clipped_to_the_period(origin, origin_service, host):
     assert services.peak_away(origin_service, in_days(90), in_days(120)) == (2, in_days(90), in_days(100))
     assert services.peak_away(origin_service, in_days(101), in_days(120)) == (1, in_days(101), in_days(120))
     assert services.peak_away(origin_service, in_days(500), in_days(520)) == (0, None, None)
+
+
+def test_derogation_for_one_critical_function_does_not_cover_another(echange, origin_service, origin_lead):
+    first, second = FonctionCritiqueFactory.create_batch(2, service=origin_service)
+    echange.fonction_critique = first
+    echange.save()
+    assert services.grant_derogation(echange, by=origin_lead, reason="Intérim assuré par l'adjoint.")
+    echange.fonction_critique = second
+    services.update_echange(echange, fields=["fonction_critique"], by=origin_lead)
+    assert not Derogation.objects.filter(echange=echange).exists()
+    submit(echange, origin_lead)
+    with pytest.raises(TransitionError, match="dérogation"):
+        services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+    assert services.grant_derogation(echange, by=origin_lead, reason="Poste tenu par la cheffe de bureau.")
+    assert Derogation.objects.get(echange=echange).fonction == second
+    assert services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+
+
+def test_derogation_left_for_another_function_refuses_the_validation(echange, origin_service, origin_lead):
+    first, second = FonctionCritiqueFactory.create_batch(2, service=origin_service)
+    echange.fonction_critique = second
+    echange.save()
+    Derogation.objects.create(echange=echange, fonction=first, granted_by=origin_lead, reason="Ancienne.")
+    submit(echange, origin_lead)
+    with pytest.raises(TransitionError, match="dérogation"):
+        services.transition_echange(echange, S.VALIDEE_ORIGINE, by=origin_lead)
+    echange.refresh_from_db()
+    assert echange.status == S.SOUMISE
+
+
+def test_derogation_without_reason_is_refused(echange, origin_service, origin_lead):
+    echange.fonction_critique = FonctionCritiqueFactory(service=origin_service)
+    echange.save()
+    with pytest.raises(TransitionError, match="motif"):
+        services.grant_derogation(echange, by=origin_lead, reason="  \n ")
+    assert not Derogation.objects.filter(echange=echange).exists()
+
+
+def test_dropping_the_critical_function_drops_its_derogation(echange, origin_service, origin_lead):
+    echange.fonction_critique = FonctionCritiqueFactory(service=origin_service)
+    echange.save()
+    services.grant_derogation(echange, by=origin_lead, reason="Intérim assuré.")
+    echange.fonction_critique = None
+    services.update_echange(echange, fields=["fonction_critique"], by=origin_lead)
+    assert not Derogation.objects.filter(echange=echange).exists()
