@@ -217,6 +217,9 @@ class RetourForm(DsfrBaseForm, forms.ModelForm):
         interview = cleaned.get("return_interview_date")
         if interview and interview < self.instance.start_date:
             self.add_error("return_interview_date", _("L'entretien de retour suit le début de l'échange."))
+        back = cleaned.get("planned_return_date")
+        if back and back < self.instance.end_date:
+            self.add_error("planned_return_date", _("Le retour se prévoit à la fin de l'échange ou après."))
         return cleaned
 
 

@@ -728,6 +728,10 @@ def indicateurs(request):
     )
 
 
+def _blank_if_none(value):
+    return "" if value is None else value
+
+
 def indicateurs_csv(request):
     if not perms.can_view_indicators(request.user):
         raise PermissionDenied
@@ -740,8 +744,9 @@ def indicateurs_csv(request):
     rows = [
         [_("indicateur"), _("catégorie"), _("valeur")],
         [_("immersions"), _("total"), data["total"]],
-        [_("immersions"), _("durée moyenne (jours)"), data["average_days"] or ""],
-        [_("immersions"), _("part avec bilan (%)"), data["bilan_share"] or ""],
+        # Blank when nothing is measured; 0 is a figure (no finished immersion has its bilan).
+        [_("immersions"), _("durée moyenne (jours)"), _blank_if_none(data["average_days"])],
+        [_("immersions"), _("part avec bilan (%)"), _blank_if_none(data["bilan_share"])],
     ]
     for key, label in (
         ("by_ministry", _("par ministère")),

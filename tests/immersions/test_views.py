@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -6,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from immersions.enums import EchangeStatus, ImmersionKind, ImmersionStatus
-from immersions.forms import EchangeForm, ImmersionForm
+from immersions.forms import EchangeForm, ImmersionForm, RetourForm
 from immersions.models import Document, EchangeTalent, FonctionCritique, Immersion, ImmersionTransition
 from tests.accompagnement.factories import OrganisationFactory, UserFactory
 from tests.immersions.conftest import walk
@@ -269,7 +270,12 @@ def test_a_traiter_and_home_list_the_steps_waiting_for_the_lead(client, immersio
     assert immersion.reference not in client.get("/a-traiter/").content.decode()
 
 
-def test_indicators_figures_and_csv(client, origin, host, staff, outsider_lead):
+def _csv_rows(client):
+    content = client.get("/indicateurs/export.csv").content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(content), delimiter=";"))
+
+
+def test_indicators_figures_and_csv(client, origin, host, staff, outsider_lead, origin_lead, host_lead):  # noqa: PLR0917 - pytest injects fixtures by name
     ImmersionFactory(
         origin=origin, host=host, status=S.BILAN_FAIT, start_date=in_days(-30), end_date=in_days(-21)
     )
@@ -291,8 +297,39 @@ def test_indicators_figures_and_csv(client, origin, host, staff, outsider_lead):
     assert ["par ministère", origin.name, "2"] in rows
     assert ["par statut", "Bilan fait", "1"] in rows
     assert ["par type", "Découverte d'un métier", "2"] in rows
-    client.force_login(outsider_lead)
-    assert "Aucune donnée" in client.get("/indicateurs/").content.decode()
+    # A lead counts only their organisation's immersions; a confidential one is not the host's to count.
+    ImmersionFactory(origin=origin, host=host, confidential=True)
+    for user, total in ((outsider_lead, "0"), (origin_lead, "3"), (host_lead, "2"), (staff, "3")):
+        client.force_login(user)
+        assert ["immersions", "total", total] in _csv_rows(client), user
+
+
+def test_indicators_csv_writes_zero_percent_when_no_finished_immersion_has_a_bilan(
+    client, origin, host, staff
+):
+    ImmersionFactory(
+        origin=origin, host=host, status=S.TERMINEE, start_date=in_days(-10), end_date=in_days(-9)
+    )
+    client.force_login(staff)
+    rows = _csv_rows(client)
+    assert ["immersions", "part avec bilan (%)", "0"] in rows
+    assert ["immersions", "durée moyenne (jours)", "2.0"] in rows
+
+
+def test_indicators_csv_leaves_the_figures_blank_without_immersions(client, staff):
+    client.force_login(staff)
+    rows = _csv_rows(client)
+    assert ["immersions", "part avec bilan (%)", ""] in rows
+    assert ["immersions", "durée moyenne (jours)", ""] in rows
+
+
+def test_return_form_refuses_a_return_before_the_end_of_the_agreement(origin, origin_service, host):
+    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host, status="en_cours")
+    data = {"planned_return_date": echange.end_date - datetime.timedelta(days=1), "return_position": ""}
+    form = RetourForm(data, instance=echange)
+    assert not form.is_valid()
+    assert "fin de l'échange" in form.errors["planned_return_date"][0]
+    assert RetourForm({**data, "planned_return_date": echange.end_date}, instance=echange).is_valid()
 
 
 def _measure(client, url):
