@@ -137,6 +137,32 @@ class Organisation(models.Model):
         return self.acronym or self.name
 
 
+def roots_of(organisations):
+    """{organisation pk: the ministry or body at its top} for `organisations` (instances or pks).
+
+    One query whatever the depth: every organisation's pk and parent are read at once and the tree is
+    walked in memory (Organisation.racine walks it one query per level). A cycle stops the walk.
+    """
+    wanted = {getattr(organisation, "pk", organisation) for organisation in organisations}
+    wanted.discard(None)
+    if not wanted:
+        return {}
+    by_pk = {
+        organisation.pk: organisation
+        for organisation in Organisation.objects.only("pk", "parent_id", "name", "kind", "acronym", "slug")
+    }
+    roots = {}
+    for pk in wanted:
+        organisation, seen = by_pk.get(pk), {pk}
+        if organisation is None:
+            continue
+        while organisation.parent_id in by_pk and organisation.parent_id not in seen:
+            seen.add(organisation.parent_id)
+            organisation = by_pk[organisation.parent_id]
+        roots[pk] = organisation
+    return roots
+
+
 class AdhesionQuerySet(models.QuerySet):
     def actives(self):
         return self.filter(active=True, user__is_active=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 
-from accompagnement.models import Organisation, User
+from accompagnement.models import Organisation, User, roots_of
 from ateliers.enums import AtelierStatus
 from ateliers.models import Atelier, Inscription
 from ateliers.services.inscriptions import RegistrationError, register
@@ -212,6 +212,16 @@ class InscriptionExportResource(resources.Resource):
             "inscrit_le",
         )
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._roots = {}
+
+    def export(self, queryset=None, **kwargs):
+        # The ministry column: every row's root in one query, whatever the depth of the organisations.
+        rows = [] if queryset is None else list(queryset)
+        self._roots = roots_of({inscription.organisation_id for inscription in rows})
+        return super().export(queryset=rows, **kwargs)
+
     def export_field(self, field, instance, **kwargs):
         # Names arrive from ministries' spreadsheets: "=HYPERLINK(...)" must stay text in staff's Excel.
         return spreadsheet_safe(super().export_field(field, instance, **kwargs))
@@ -229,7 +239,8 @@ class InscriptionExportResource(resources.Resource):
         return inscription.user.email
 
     def dehydrate_ministere(self, inscription):
-        return inscription.organisation.racine.name
+        root = self._roots.get(inscription.organisation_id) or inscription.organisation.racine
+        return root.name
 
     def dehydrate_organisation(self, inscription):
         return inscription.organisation.name

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accompagnement.enums import OrganisationKind
-from accompagnement.models import Organisation, fold
+from accompagnement.models import Organisation, fold, roots_of
 from ateliers import emails
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RappelKind
 from ateliers.models import Atelier, Inscription, Rappel
@@ -55,11 +55,13 @@ class RegistrationResult:
 
 def group_by_organisation(inscriptions):
     """[(ministry or body at the top, [registrations])]: the participants page's, the sign-in sheet's and
-    the booklet's grouping. Groups by kind then name, people by name, accents and case ignored; the
-    inscriptions select_related their organisation's parents (Organisation.racine walks them)."""
+    the booklet's grouping. Groups by kind then name, people by name, accents and case ignored. The roots
+    are found in one query whatever the depth of the organisations (`roots_of`)."""
+    inscriptions = list(inscriptions)
+    roots = roots_of({inscription.organisation_id for inscription in inscriptions})
     groups = {}
     for inscription in inscriptions:
-        root = inscription.organisation.racine
+        root = roots[inscription.organisation_id]
         groups.setdefault(root.pk, (root, []))[1].append(inscription)
     ordered = sorted(
         groups.values(), key=lambda group: (KIND_RANK.get(group[0].kind, 99), fold(group[0].name))

@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accompagnement.models import Charte, fold
+from accompagnement.models import Charte, fold, roots_of
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
 from ateliers.models import (
     Atelier,
@@ -101,7 +101,7 @@ def attestation_inscription_for(user, atelier_id):
     if not user.is_authenticated:
         return None
     return (
-        Inscription.objects.select_related("user", "organisation__parent__parent", "atelier")
+        Inscription.objects.select_related("user", "organisation", "atelier")
         .filter(atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT, presence=Presence.PRESENT)
         .first()
     )
@@ -221,7 +221,7 @@ def _charte_blocks(text):
 
 
 def build_context(atelier):
-    """Everything the booklet's templates show, read in a fixed number of queries (10 or 11).
+    """Everything the booklet's templates show, read in a fixed number of queries (11 or 12).
 
     `atelier` is an Atelier or its primary key. The number of queries does not depend on the number of
     participants, séquences, quotes or groups: everything is fetched with select/prefetch_related.
@@ -245,7 +245,7 @@ def build_context(atelier):
     parts = [_part(sequence, number) for number, sequence in enumerate(ordered, start=1)]
     inscriptions = list(
         Inscription.objects.filter(atelier=atelier, status=InscriptionStatus.INSCRIT).select_related(
-            "user", "organisation__parent__parent"
+            "user", "organisation"
         )
     )
     presence_taken, groups = _participant_groups(inscriptions)
@@ -602,7 +602,7 @@ def attestation_context(inscription):
     atelier = inscription.atelier
     start, end = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
     organisation = inscription.organisation
-    root = organisation.racine
+    root = roots_of([organisation])[organisation.pk]
     return {
         "title": _("Attestation de participation — %(name)s") % {"name": inscription.user.display_name},
         "inscription": inscription,
@@ -649,7 +649,7 @@ def render_attestations(atelier_pk):
         status=InscriptionStatus.INSCRIT,
         presence=Presence.PRESENT,
         attestation__isnull=True,
-    ).select_related("user", "organisation__parent__parent", "atelier")
+    ).select_related("user", "organisation", "atelier")
     count = 0
     for inscription in inscriptions:
         render_attestation(inscription)

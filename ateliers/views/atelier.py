@@ -291,7 +291,7 @@ def participants(request, pk):
     confirmed = list(
         Inscription.objects.confirmees()
         .filter(atelier=atelier)
-        .select_related("user", "organisation__parent__parent")
+        .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name")
     )
     shown = [i for i in confirmed if i.consent_annuaire]
@@ -370,9 +370,7 @@ def emargement_pdf(request, pk):
     """The printable sign-in sheet, grouped by ministry or body, rendered by the one safe PDF helper."""
     atelier = _staff_atelier(request, pk)
     confirmed = (
-        Inscription.objects.confirmees()
-        .filter(atelier=atelier)
-        .select_related("user", "organisation__parent__parent")
+        Inscription.objects.confirmees().filter(atelier=atelier).select_related("user", "organisation")
     )
     document = render_pdf_document(
         "ateliers/emargement_pdf.html",
@@ -394,7 +392,7 @@ def export(request, pk, fmt):
         raise Http404
     queryset = (
         Inscription.objects.filter(atelier=atelier)
-        .select_related("atelier", "user", "organisation__parent__parent", "registered_by")
+        .select_related("atelier", "user", "organisation", "registered_by")
         .order_by("status", "organisation__name", "user__last_name")
     )
     dataset = InscriptionExportResource().export(queryset=queryset)

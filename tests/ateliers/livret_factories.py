@@ -37,12 +37,14 @@ def make_booklet_atelier(
     presence=True,
     paragraphs=3,
     prefix="Ministère numéro",
+    deep=False,
     **atelier_kwargs,
 ):
     """A held workshop with the five parts filled in and `participants` confirmed registrations.
 
     Every seventh participant did not consent to the annex; with `presence`, every fifth was absent.
-    Returns the atelier.
+    Half of them belong to a ministry, half to a direction under it; with `deep`, to a bureau four
+    levels down instead (ministry > secrétariat général > DRH > bureau). Returns the atelier.
     """
     atelier = AtelierFactory(lancement=True, **atelier_kwargs)
     # The running order is entered out of order on purpose: the booklet follows domain.md's order.
@@ -85,6 +87,13 @@ def make_booklet_atelier(
         for i in range(organisations)
     ]
     directions = [OrganisationFactory(parent=m, name=f"Direction RH {m.name[-3:]}") for m in ministries]
+    if deep:
+        directions = [
+            OrganisationFactory(
+                parent=OrganisationFactory(parent=d, name="Bureau RH"), name="Bureau des parcours"
+            )
+            for d in directions
+        ]
     for i in range(participants):
         organisation = directions[i % organisations] if i % 2 else ministries[i % organisations]
         InscriptionFactory(

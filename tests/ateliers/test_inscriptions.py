@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accompagnement.models import Organisation, roots_of
 from ateliers.enums import InscriptionStatus, Presence
 from ateliers.models import Inscription
 from ateliers.services.inscriptions import (
@@ -226,3 +227,25 @@ def test_register_self_without_organisation_says_why():
     loner = UserFactory()
     with pytest.raises(RegistrationError, match="aucune organisation"):
         register(AtelierFactory(), loner, by=loner)
+
+
+def test_roots_of_finds_the_top_of_deep_organisations_in_one_query(django_assert_num_queries):
+    ministry = OrganisationFactory(ministere=True)
+    bureau = OrganisationFactory(parent=OrganisationFactory(parent=OrganisationFactory(parent=ministry)))
+    other = OrganisationFactory(ministere=True)
+    with django_assert_num_queries(1):
+        roots = roots_of([bureau, other.pk, ministry])
+    assert {pk: root.pk for pk, root in roots.items()} == {
+        bureau.pk: ministry.pk,
+        other.pk: other.pk,
+        ministry.pk: ministry.pk,
+    }
+    assert roots[bureau.pk].name == ministry.name
+
+
+def test_roots_of_stops_on_a_cycle():
+    first = OrganisationFactory()
+    second = OrganisationFactory(parent=first)
+    Organisation.objects.filter(pk=first.pk).update(parent=second)  # bad data must not hang a page
+    roots = roots_of([second])
+    assert roots[second.pk].pk in {first.pk, second.pk}

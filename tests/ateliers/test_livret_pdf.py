@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from accompagnement.models import Charte
 from ateliers.enums import Presence, SequenceKind
-from ateliers.models import ContenuSequence, Inscription
+from ateliers.models import ContenuSequence, Inscription, Sequence
 from ateliers.services import livret as livret_service
 from tests.ateliers.factories import PARIS
 from tests.ateliers.livret_factories import make_booklet_atelier
@@ -190,8 +190,18 @@ def test_livret_metadata_tags_and_bookmarks(rendered_40, tmp_path):
     assert f"3 / {rendered.page_count}" in pdftotext(rendered.content, tmp_path, 3)
 
 
-def test_livret_follows_domain_order_whatever_the_running_order(charte):
+def test_livret_follows_domain_order_whatever_the_running_order(charte, tmp_path):
     atelier = make_booklet_atelier(participants=3)
+    # A running order unlike the domain's: the debate first, the opening last.
+    running_order = {
+        SequenceKind.DEBAT: 0,
+        SequenceKind.ATELIERS: 1,
+        SequenceKind.COMMUNICATION: 2,
+        SequenceKind.FEUILLE_DE_ROUTE: 3,
+        SequenceKind.OUVERTURE: 9,
+    }
+    for kind, order in running_order.items():
+        Sequence.objects.filter(atelier=atelier, kind=kind).update(order=order)
     kinds = [part["kind"] for part in livret_service.build_context(atelier)["parts"]]
     assert kinds == [
         SequenceKind.OUVERTURE,
@@ -200,15 +210,25 @@ def test_livret_follows_domain_order_whatever_the_running_order(charte):
         SequenceKind.COMMUNICATION,
         SequenceKind.ATELIERS,
     ]
+    rendered, _digest = livret_service.render_document(atelier)
+    body = pdftotext(rendered.content, tmp_path, 3, rendered.page_count)  # past the cover and sommaire
+    positions = [body.find(kicker) for kicker in PART_KICKERS]
+    assert all(p >= 0 for p in positions), dict(zip(PART_KICKERS, positions, strict=True))
+    assert positions == sorted(positions)
 
 
+@pytest.mark.parametrize("deep", [False, True], ids=["2-levels", "4-levels"])
 @pytest.mark.parametrize("participants", [40, 400])
-def test_livret_context_query_count_is_fixed(charte, participants, django_assert_num_queries):
-    atelier = make_booklet_atelier(participants=participants, organisations=30)
-    with django_assert_num_queries(11):
+def test_livret_context_query_count_is_fixed(charte, participants, deep, django_assert_num_queries):
+    atelier = make_booklet_atelier(participants=participants, organisations=30, deep=deep)
+    with django_assert_num_queries(12):
         context = livret_service.build_context(atelier.pk)
     assert context["participant_count"] > participants // 2
-    with django_assert_num_queries(10):  # the atelier given, not its id
+    # Grouped under the ministry at the top, however deep the participant's service.
+    assert {group["name"] for group in context["participant_groups"]} <= {
+        f"Ministère numéro {i:03d}" for i in range(30)
+    }
+    with django_assert_num_queries(11):  # the atelier given, not its id
         livret_service.build_context(context["atelier"])
 
 

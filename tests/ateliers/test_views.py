@@ -254,11 +254,13 @@ def _build(n):
         SequenceFactory(atelier=atelier, order=order).intervenants.add(
             IntervenantFactory(), IntervenantFactory()
         )
+    # Four levels deep, as in real ministries: ministry > secrétariat général > DRH > bureau.
     ministry = OrganisationFactory(ministere=True)
-    directions = [OrganisationFactory(parent=ministry) for _ in range(3)]
-    people = [member_of(directions[i % 3]) for i in range(n)]
+    drh = OrganisationFactory(parent=OrganisationFactory(parent=ministry))
+    bureaux = [OrganisationFactory(parent=drh) for _ in range(3)]
+    people = [member_of(bureaux[i % 3]) for i in range(n)]
     Inscription.objects.bulk_create(
-        Inscription(atelier=atelier, user=user, organisation=directions[i % 3], registered_by=user)
+        Inscription(atelier=atelier, user=user, organisation=bureaux[i % 3], registered_by=user)
         for i, user in enumerate(people)
     )
     return atelier
@@ -273,17 +275,37 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"), [("programme", 8), ("atelier_detail", 11), ("participants", 7), ("emargement", 6)]
+    ("name", "expected"),
+    [
+        ("programme", 8),
+        ("atelier_detail", 11),
+        ("participants", 8),
+        ("emargement", 6),
+        ("emargement_pdf", 6),
+        ("export", 6),
+    ],
 )
 def test_page_query_count_fixed_at_1_and_200_registrations(client, staff, lead, name, expected):
     counts = []
     for n in (1, 200):
         atelier = _build(n)
-        user = staff if name == "emargement" else lead
+        user = staff if name in {"emargement", "emargement_pdf", "export"} else lead
         client.force_login(user)
-        url = reverse("ateliers:programme") if name == "programme" else _url(name, atelier)
+        if name == "programme":
+            url = reverse("ateliers:programme")
+        else:
+            url = _url(name, atelier, "csv") if name == "export" else _url(name, atelier)
         counts.append(_count(client, url))
     assert counts == [expected, expected]
+
+
+def test_export_names_the_ministry_at_the_top_of_a_deep_organisation(client, staff):
+    atelier = _build(1)
+    client.force_login(staff)
+    content = client.get(_url("export", atelier, "csv")).content.decode()
+    ministry = Inscription.objects.get(atelier=atelier).organisation.racine
+    assert ministry.parent_id is None
+    assert ministry.name in content.splitlines()[1]
 
 
 def test_programme_defaults_to_next_workshops_programme_and_other_years_by_query(client, lead):
