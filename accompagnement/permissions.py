@@ -64,6 +64,11 @@ def can_propose_dispositif(user):
     return is_staff(user) or bool(managed_organisation_ids(user))
 
 
+def can_propose_for(user, organisation):
+    """Whether `user` may propose a scheme for `organisation` (its page shows the button)."""
+    return is_staff(user) or organisation.pk in managed_organisation_ids(user)
+
+
 def can_edit_dispositif(user, dispositif):
     return is_staff(user) or dispositif.organisation_id in managed_organisation_ids(user)
 

@@ -3,13 +3,17 @@
 import pytest
 from django.urls import reverse
 
+from accompagnement import permissions
 from accompagnement.enums import OrganisationKind, Role
+from ateliers.enums import InscriptionStatus, Presence
 from tests.accompagnement.factories import (
     AdhesionFactory,
     DispositifFactory,
     OrganisationFactory,
     UserFactory,
 )
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+from tests.immersions.factories import ImmersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +120,73 @@ def test_organisation_page_offers_to_propose_only_to_its_leads(client, network):
     assert "Proposer un dispositif" not in client.get(url).content.decode()
 
 
+def test_can_propose_for_its_leads_and_staff_only(network, staff):
+    assert permissions.can_propose_for(network["nadia"].user, network["sg"])
+    assert not permissions.can_propose_for(network["thomas"].user, network["sg"])
+    assert permissions.can_propose_for(staff, network["sg"])
+
+
+def test_organisation_page_lists_workshops_its_people_attended(client, network):
+    justice, sg = network["justice"], network["sg"]
+    attended = AtelierFactory(tenu=True, title="Structurer une offre")
+    InscriptionFactory(atelier=attended, organisation=sg, presence=Presence.PRESENT)
+    InscriptionFactory(atelier=attended, organisation=justice, presence=Presence.PRESENT)
+    InscriptionFactory(atelier=attended, organisation=sg, presence=Presence.ABSENT)
+    InscriptionFactory(atelier=attended, organisation=network["cnrs"], presence=Presence.PRESENT)
+    unmarked = AtelierFactory(tenu=True, title="Présence non relevée")
+    InscriptionFactory(atelier=unmarked, organisation=sg)
+    absent = AtelierFactory(tenu=True, title="Tous absents")
+    InscriptionFactory(atelier=absent, organisation=sg, presence=Presence.ABSENT)
+    InscriptionFactory(atelier=absent, organisation=network["cnrs"], presence=Presence.PRESENT)
+    waiting = AtelierFactory(tenu=True, title="Sur liste d'attente")
+    InscriptionFactory(atelier=waiting, organisation=sg, status=InscriptionStatus.LISTE_ATTENTE)
+    client.force_login(network["thomas"].user)
+    response = client.get(reverse("accompagnement:organisation_detail", args=[justice.slug]))
+    content = response.content.decode()
+    rows = {atelier.title: atelier.attendee_count for atelier in response.context["ateliers_suivis"]}
+    assert rows == {"Structurer une offre": 2, "Présence non relevée": 1}
+    assert attended.get_absolute_url() in content
+    assert "2 participants" in content
+    assert "Aucune participation à un atelier" not in content
+    # A direction's page counts its own people only.
+    response = client.get(reverse("accompagnement:organisation_detail", args=[sg.slug]))
+    assert {a.title: a.attendee_count for a in response.context["ateliers_suivis"]} == {
+        "Structurer une offre": 1,
+        "Présence non relevée": 1,
+    }
+
+
+def test_organisation_page_lists_immersions_hiding_confidential_ones_from_the_host(client, network):
+    justice, sg, cnrs = network["justice"], network["sg"], network["cnrs"]
+    shared = ImmersionFactory(origin=justice, origin_service=sg, host=cnrs, agent_name="PARTAGÉE Anne")
+    secret = ImmersionFactory(origin=justice, host=cnrs, confidential=True, agent_name="SECRÈTE Inès")
+    ImmersionFactory(agent_name="AILLEURS Marc")  # between two other ministries
+    url = reverse("accompagnement:organisation_detail", args=[cnrs.slug])
+    client.force_login(network["thomas"].user)  # a lead of the host, another ministry than the origin
+    response = client.get(url)
+    content = response.content.decode()
+    assert list(response.context["immersions"]) == [shared]
+    assert reverse("immersions:immersion_detail", args=[shared.pk]) in content
+    assert "PARTAGÉE Anne" in content
+    assert "SECRÈTE" not in content
+    listed = reverse("immersions:immersion_list") + f"?host={cnrs.pk}"
+    assert listed in content
+    assert "PARTAGÉE Anne" in client.get(listed).content.decode()  # the list page filters on it
+    client.force_login(network["nadia"].user)  # the origin's lead sees both, from the direction's page too
+    response = client.get(reverse("accompagnement:organisation_detail", args=[sg.slug]))
+    assert list(response.context["immersions"]) == [shared]
+    response = client.get(reverse("accompagnement:organisation_detail", args=[justice.slug]))
+    assert set(response.context["immersions"]) == {shared, secret}
+
+
+def test_organisation_page_shows_the_ten_latest_immersions(client, network, staff):
+    for index in range(12):
+        ImmersionFactory(origin=network["cnrs"], agent_name=f"AGENT{index:02d} Test")
+    client.force_login(staff)
+    response = client.get(reverse("accompagnement:organisation_detail", args=[network["cnrs"].slug]))
+    assert len(response.context["immersions"]) == 10
+
+
 def test_organisation_page_unknown_slug_is_404(client, lead):
     client.force_login(lead)
     assert client.get(reverse("accompagnement:organisation_detail", args=["inconnue"])).status_code == 404
@@ -149,11 +220,18 @@ def test_organisation_page_query_count_does_not_grow(client, django_assert_num_q
         direction = OrganisationFactory(parent=ministry)
         AdhesionFactory(organisation=ministry)
         DispositifFactory(organisation=direction, title=f"Dispositif {index}")
-    user = UserFactory()
+        InscriptionFactory(
+            atelier=AtelierFactory(tenu=True), organisation=direction, presence=Presence.PRESENT
+        )
+        ImmersionFactory(origin=ministry, origin_service=direction)
+    user = AdhesionFactory(organisation=ministry).user
     client.force_login(user)
     client.get("/")
     # session, user, charter version, organisation, members, directions, schemes, managed organisations,
+    # workshops attended with their counts, lead scope (adhesions, organisations), immersions,
     # DSFR site config
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(13):
         response = client.get(reverse("accompagnement:organisation_detail", args=[ministry.slug]))
     assert response.status_code == 200
+    assert len(response.context["ateliers_suivis"]) == size
+    assert len(response.context["immersions"]) == min(size, 10)
