@@ -16,10 +16,14 @@ from ateliers.services.inscriptions import registration_problem
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded():
+@pytest.fixture(params=[0, 400], ids=["today", "in-400-days"])
+def seeded(request, monkeypatch):
+    """The demo seeded on the day the tests run; and on a later day, which must hold just as well."""
+    if request.param:
+        later = timezone.now() + dt.timedelta(days=request.param)
+        monkeypatch.setattr(timezone, "now", lambda: later)
     accompagnement_demo.seed()
-    demo.seed(today=dt.date(2026, 11, 23))
+    demo.seed(today=timezone.localdate())
     return Atelier.objects.get(programme__year=2023, number=1)
 
 
@@ -74,7 +78,7 @@ def test_demo_seed_is_idempotent(seeded):
         Intervenant.objects.count(),
         AtelierTransition.objects.count(),
     )
-    lines = demo.seed(today=dt.date(2026, 11, 23))
+    lines = demo.seed(today=timezone.localdate())
     assert (
         Atelier.objects.count(),
         Inscription.objects.count(),
