@@ -154,6 +154,7 @@ class DocumentStatus(models.TextChoices):
 class ReminderKind(models.TextChoices):
     ATTENTE_ORIGINE = "attente_origine", _("Décision de l'origine attendue")
     ATTENTE_ACCUEIL = "attente_accueil", _("Décision de l'accueil attendue")
+    ACCORDS_ATTENDUS = "accords_attendus", _("Accords des parties attendus")
     BILAN_DU = "bilan_du", _("Bilan à faire")
     RETOUR_A_PREPARER = "retour_a_preparer", _("Retour à préparer")
 

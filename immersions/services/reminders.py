@@ -5,14 +5,16 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fabrique.emails import send_templated_email
-from immersions.enums import EchangeStatus, ImmersionStatus, ReminderKind
+from immersions.enums import EchangeStatus, ImmersionStatus, Party, ReminderKind
 from immersions.models import EchangeTalent, Immersion, Reminder
 from immersions.services.common import absolute_url, lead_emails, subtract_working_days
+from immersions.services.echanges import agent_link
 from immersions.services.immersions import tutor_link
 
 
@@ -131,6 +133,12 @@ def send_due_reminders(today=None):
                 "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
             },
         )
+    for echange in echanges.filter(
+        Q(agent_agreed_at__isnull=True) | Q(origin_agreed_at__isnull=True) | Q(host_agreed_at__isnull=True),
+        status=EchangeStatus.VALIDEE_ACCUEIL,
+        status_changed_at__date__lte=waiting_since,
+    ).exclude(reminders__kind=ReminderKind.ACCORDS_ATTENDUS):
+        sent += _send_agreements_reminder(echange)
     return_due = today + datetime.timedelta(days=settings.ECHANGE_RETURN_REMINDER_DAYS)
     for echange in echanges.filter(
         status__in=[EchangeStatus.SIGNEE, EchangeStatus.EN_COURS], end_date__lte=return_due
@@ -149,3 +157,47 @@ def send_due_reminders(today=None):
             },
         )
     return sent
+
+
+def _send_agreements_reminder(echange):
+    """Each party that has not given its agreement is reminded: the leads of that side get the page's
+    address, the agent a fresh single-use link of their own (sent to them alone)."""
+    missing = []
+    leads = []
+    if not echange.origin_agreed_at:
+        missing.append(Party.ORIGINE)
+        leads.extend(lead_emails(echange.origin_id))
+    if not echange.host_agreed_at:
+        missing.append(Party.ACCUEIL)
+        leads.extend(lead_emails(echange.host_id))
+    agent = echange.agent_email.lower()
+    separately = []
+    if not echange.agent_agreed_at:
+        missing.insert(0, Party.AGENT)
+        separately.append(
+            (
+                [agent],
+                {
+                    "message": _(
+                        "La convention d'échange de talents attend votre accord depuis cinq jours ouvrés. "
+                        "Vous pouvez le donner sans compte avec ce lien à usage unique :"
+                    ),
+                    "url": agent_link(echange),
+                },
+            )
+        )
+    parties = ", ".join(str(Party(party).label) for party in missing)
+    return _send_once(
+        ReminderKind.ACCORDS_ATTENDUS,
+        echange,
+        [email for email in leads if email.lower() != agent],
+        {
+            "message": _(
+                "La convention attend depuis cinq jours ouvrés l'accord de : %(parties)s. Donnez l'accord "
+                "de votre structure depuis sa page."
+            )
+            % {"parties": parties},
+            "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
+        },
+        separately=separately,
+    )

@@ -6,8 +6,9 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from immersions.enums import EchangeStatus, ImmersionStatus, ReminderKind
-from immersions.models import Immersion, Reminder
+from immersions.models import EchangeTalent, Immersion, Reminder
 from immersions.services.common import add_working_days, subtract_working_days
+from immersions.services.echanges import agent_agrees_by_link
 from immersions.services.reminders import send_due_reminders
 from immersions.tasks import send_reminders
 from tests.immersions.factories import EchangeFactory, ImmersionFactory, in_days
@@ -111,3 +112,81 @@ def test_tutor_link_reaches_the_tutor_only_and_the_host_leads_get_the_page(
     assert f"/immersions/{immersion.pk}/" in by_recipient[host_lead.email,]
     reminder = Reminder.objects.get(kind=ReminderKind.ATTENTE_ACCUEIL)
     assert reminder.recipients == ", ".join(sorted([host_lead.email, immersion.tutor_email]))
+
+
+def _waiting_echange(origin, origin_service, host, *, days_ago, status, **fields):
+    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=status, **fields)
+    EchangeTalent.objects.filter(pk=echange.pk).update(
+        status_changed_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    return echange
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "reminded"),
+    [
+        (EchangeStatus.SOUMISE, ReminderKind.ATTENTE_ORIGINE, "origin_lead"),
+        (EchangeStatus.VALIDEE_ORIGINE, ReminderKind.ATTENTE_ACCUEIL, "host_lead"),
+    ],
+)
+def test_agreement_waiting_for_a_validation_reminds_that_side_once(  # noqa: PLR0917 - pytest injects fixtures by name
+    origin,
+    origin_service,
+    host,
+    origin_lead,
+    host_lead,
+    django_capture_on_commit_callbacks,
+    status,
+    kind,
+    reminded,
+):
+    late = _waiting_echange(origin, origin_service, host, days_ago=15, status=status)
+    _waiting_echange(origin, origin_service, host, days_ago=1, status=status)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == 1
+        assert send_due_reminders() == 0
+    lead = {"origin_lead": origin_lead, "host_lead": host_lead}[reminded]
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    assert f"/echanges/{late.pk}/" in mail.outbox[0].body
+    reminder = Reminder.objects.get()
+    assert (reminder.kind, reminder.echange) == (kind, late)
+
+
+def test_agreement_waiting_for_the_three_agreements_reminds_each_missing_party_once(  # noqa: PLR0917 - pytest injects fixtures by name
+    origin, origin_service, host, origin_lead, host_lead, django_capture_on_commit_callbacks
+):
+    echange = _waiting_echange(
+        origin,
+        origin_service,
+        host,
+        days_ago=15,
+        status=EchangeStatus.VALIDEE_ACCUEIL,
+        origin_agreed_at=timezone.now(),
+        origin_agreed_by=origin_lead,
+    )
+    _waiting_echange(origin, origin_service, host, days_ago=1, status=EchangeStatus.VALIDEE_ACCUEIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == 1
+        assert send_due_reminders() == 0
+    by_recipient = {tuple(m.to): m.body for m in mail.outbox}
+    # The origin has agreed: its lead is not reminded.
+    assert set(by_recipient) == {(host_lead.email,), (echange.agent_email,)}
+    assert f"/echanges/{echange.pk}/" in by_recipient[host_lead.email,]
+    assert "/immersions/lien/" not in by_recipient[host_lead.email,]
+    assert "l'agent, la structure d'accueil" in by_recipient[host_lead.email,]
+    agent_body = by_recipient[echange.agent_email,]
+    assert "/immersions/lien/agent_accord/" in agent_body
+    reminder = Reminder.objects.get(kind=ReminderKind.ACCORDS_ATTENDUS)
+    assert reminder.echange == echange
+    assert reminder.recipients == ", ".join(sorted([host_lead.email, echange.agent_email]))
+    # The agent's link is fresh and works.
+    token = agent_body.split("/immersions/lien/agent_accord/")[1].split("/")[0]
+    agent_agrees_by_link(token)
+    echange.refresh_from_db()
+    assert echange.agent_agreed_at is not None
+
+
+def test_signed_agreement_gets_no_agreements_reminder(origin, origin_service, host, origin_lead):
+    _waiting_echange(origin, origin_service, host, days_ago=15, status=EchangeStatus.SIGNEE)
+    assert send_due_reminders() == 0
+    assert not Reminder.objects.exists()
