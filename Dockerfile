@@ -10,7 +10,7 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-cache-dir -r requirements/base.txt
 COPY . .
 # collectstatic needs settings but no secret: give it throwaway values at build time only.
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:///tmp/build.sqlite3 \
+RUN SECRET_KEY=build-only-collectstatic-needs-a-fifty-character-throwaway-key ALLOWED_HOSTS=build DATABASE_URL=sqlite:///tmp/build.sqlite3 \
     python manage.py collectstatic --noinput
 RUN useradd --system --home /app fabrique && mkdir -p /data/media && chown fabrique /data/media
 USER fabrique

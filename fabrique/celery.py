@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings.dev")
+# Workers and beat run only in production; the embedded default (dev) runs tasks in-process.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings.base")
 
 app = Celery("fabrique")
 app.config_from_object("django.conf:settings", namespace="CELERY")

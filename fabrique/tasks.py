@@ -9,6 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 
 @shared_task(
     name="fabrique.send_email",
+    # Sending twice is worse than a lost message retried by hand: not acknowledged late like the renders.
+    acks_late=False,
     autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
     retry_backoff=30,
     retry_backoff_max=600,

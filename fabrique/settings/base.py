@@ -14,7 +14,24 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+
+class NamedEnv(environ.Env):
+    """django-environ, but a malformed value stops the start with the variable's name."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ImproperlyConfigured(f"La variable d'environnement {var} est mal formée : {exc}") from exc
+
+    def email_url(self, var="EMAIL_URL", default=environ.Env.NOTSET, backend=None):
+        try:
+            return super().email_url(var, default=default, backend=backend)
+        except (ValueError, TypeError, KeyError, ImproperlyConfigured) as exc:
+            raise ImproperlyConfigured(f"La variable d'environnement {var} est mal formée : {exc}") from exc
+
+
+env = NamedEnv()
 
 
 def required(name, cast=str):
@@ -44,8 +61,14 @@ def database_from(name):
 
 # --- Core -------------------------------------------------------------------------------------------
 SECRET_KEY = required("SECRET_KEY")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "La variable d'environnement SECRET_KEY est trop courte : 50 caractères au moins."
+    )
 DEBUG = env.bool("DEBUG", default=False)
-ALLOWED_HOSTS = required("ALLOWED_HOSTS", cast=list)
+ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS", cast=list) if host.strip()]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("La variable d'environnement ALLOWED_HOSTS ne contient aucun nom d'hôte.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 SITE_URL = env.str("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
@@ -116,6 +139,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("La variable d'environnement REDIS_URL est mal formée : redis://… attendu.")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -185,9 +210,12 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security ---------------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=True) else None
-)
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=True)
+# Behind the reverse proxy every request comes from its address: allauth's per-IP login throttling must
+# read the client's address from X-Forwarded-For, as appended by the proxies we trust, or one attacker
+# would lock everybody out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -311,6 +339,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The demo accounts have a published password: `load_demo` refuses to run unless dev.py or test.py allow it.
+DEMO_DATA_ALLOWED = False
 
 # --- django-dsfr, admin -----------------------------------------------------------------------------
 DSFR_MARK_OPTIONAL_FIELDS = True

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
@@ -73,8 +74,44 @@ def test_logout_ends_the_session(client, lead):
 
 
 def test_admin_login_goes_through_allauth(client):
-    response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    response = client.post("/admin/login/", {"username": "x@example.org", "password": "y"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_throttling_behind_the_proxy_counts_each_client_not_the_proxy(client, lead, settings):
+    """Behind the reverse proxy every request has its address: one attacker must not lock out everyone."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(12):
+        client.post(
+            reverse("account_login"),
+            {"login": f"inconnu{n}@example.org", "password": "pas-le-bon"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n % 2}",
+            **proxy,
+        )
+    response = client.post(
+        reverse("account_login"),
+        {"login": lead.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(lead.pk)
+
+
+def test_email_verification_link_verifies_and_logs_in(client):
+    user = UserFactory(verified=False)
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    link = re.search(r"https?://\S+/compte/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    path = "/" + link.split("/", 3)[3]
+    response = client.post(path)
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_admin_refuses_non_staff_member(client, lead):

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.accompagnement.factories import PASSWORD, AdhesionFactory
@@ -83,3 +84,32 @@ def test_security_headers_present(client):
 def test_password_field_never_prefilled(client, lead):
     response = client.post(reverse("account_login"), {"login": lead.email, "password": "faux"})
     assert PASSWORD not in response.content.decode()
+
+
+def test_permission_denied_is_a_french_dsfr_page(client, lead):
+    client.force_login(lead)
+    response = client.get("/admin/login/")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Accès refusé" in content
+    assert "fr-header" in content
+
+
+def test_csrf_failure_is_a_french_dsfr_page_and_changes_nothing(lead):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": lead.email, "password": "x"})
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Formulaire expiré" in content
+    assert 'lang="fr"' in content
+
+
+def test_server_error_through_a_real_exception_leaks_nothing(client, lead, settings):
+    settings.ROOT_URLCONF = "tests.fabrique.urls_error"
+    client.raise_request_exception = False
+    client.force_login(lead)
+    response = client.get("/boom/")
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert "Erreur inattendue" in content
+    assert "secret-detail-of-the-failure" not in content

@@ -42,10 +42,24 @@ def test_production_start_refused_naming_missing_variable(missing):
     assert "obligatoire" in result.stderr
 
 
-def test_production_start_refused_on_malformed_database_url():
-    result = run_manage("check", env={**PRODUCTION, "DATABASE_URL": "nonsense://"})
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "nonsense://"),
+        ("ALLOWED_HOSTS", ","),
+        ("SECRET_KEY", "trop-courte"),
+        ("REDIS_URL", "nonsense"),
+        ("EMAIL_URL", "bogus"),
+        ("CONN_MAX_AGE", "x"),
+        ("SECURE_HSTS_SECONDS", "abc"),
+        ("TRUSTED_PROXY_COUNT", "un"),
+    ],
+)
+def test_production_start_refused_naming_malformed_variable(name, value):
+    result = run_manage("check", env={**PRODUCTION, name: value})
     assert result.returncode != 0
-    assert "DATABASE_URL" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr.splitlines()[-1]
 
 
 def test_production_settings_are_safe_by_default():

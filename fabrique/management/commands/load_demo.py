@@ -1,6 +1,7 @@
 """Load the demo data of every app, in dependency order. Idempotent: safe to run again."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accompagnement import demo as accompagnement_demo
@@ -13,6 +14,11 @@ class Command(BaseCommand):
     help = "Charge (ou met à jour) les données de démonstration et affiche les comptes de démonstration."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Données de démonstration refusées : ces réglages sont ceux de la production "
+                "(DEMO_DATA_ALLOWED est faux ; les comptes de démonstration ont un mot de passe public)."
+            )
         with transaction.atomic():
             accounts = accompagnement_demo.seed()
             ateliers = ateliers_demo.seed()
