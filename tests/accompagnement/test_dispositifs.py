@@ -1,5 +1,7 @@
 """The catalogue of schemes: list with facets and search, detail, propose, edit, adopt, permissions."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -17,6 +19,60 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("accompagnement:dispositif_list")
 CREATE = reverse("accompagnement:dispositif_create")
+
+
+class _Node:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children, self.texts = tag, dict(attrs), parent, [], []
+
+    def text(self):
+        return " ".join(" ".join([*self.texts, *(child.text() for child in self.children)]).split())
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            yield from child.iter()
+
+
+class _TreeBuilder(HTMLParser):
+    """Just enough of an HTML tree to tell which element holds which text (the standard library only)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self, html):
+        super().__init__()
+        self.root = self.current = _Node(None, {}, None)
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        node = _Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in self.VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node.parent is not None and node.tag != tag:
+            node = node.parent
+        if node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.texts.append(data)
+
+
+def field_error_text(html, field):
+    """The text of `field`'s own error messages, checked to sit in the field's DSFR error group."""
+    nodes = list(_TreeBuilder(html).root.iter())
+    wrappers = [n for n in nodes if n.attrs.get("id") == f"id_{field}-desc-error"]
+    assert len(wrappers) == 1, f"no error wrapper for {field}"
+    group = wrappers[0].parent
+    error_classes = {"fr-input-group--error", "fr-fieldset--error"}
+    while group is not None and not error_classes & set((group.attrs.get("class") or "").split()):
+        group = group.parent
+    assert group is not None, f"the errors of {field} are outside an error group"
+    assert any(n.attrs.get("name") == field for n in group.iter()), f"{field}'s input is not in its group"
+    return wrappers[0].text()
 
 
 @pytest.fixture
@@ -267,7 +323,7 @@ def test_propose_with_bad_input_shows_errors_next_to_fields(client, ministries, 
     assert field in errors
     assert message in " ".join(errors[field])
     content = response.content.decode()
-    assert f'id="id_{field}' in content
+    assert message in field_error_text(content, field)
     assert "Le dispositif n'est pas enregistré" in content
     assert not Dispositif.objects.exists()
 
