@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 
+from accompagnement import services as accompagnement_services
+from accompagnement.enums import Role
 from accompagnement.models import Organisation, User, roots_of
 from ateliers.enums import AtelierStatus
 from ateliers.models import Atelier, Inscription
@@ -54,7 +56,8 @@ def find_organisation(label):
 
 class InscriptionImportResource(resources.ModelResource):
     """Columns: atelier (its number in the admin list, i.e. its id), email, prenom, nom, organisation,
-    consentement (oui / non). An unknown email creates the account (it logs in after a password reset)."""
+    consentement (oui / non). An unknown email creates the account, a member of the row's organisation,
+    who is sent an invitation once the import commits (not for a past workshop's attendance list)."""
 
     atelier = Field(attribute="atelier_label", column_name="atelier")
     email = Field(attribute="email", column_name="email")
@@ -78,6 +81,7 @@ class InscriptionImportResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._seen = set()
+        self._created = []
 
     def import_data(self, dataset, **kwargs):
         # All or nothing, on the confirmation step too (django-import-export runs it without this flag).
@@ -93,6 +97,14 @@ class InscriptionImportResource(resources.ModelResource):
                 % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
             )
         self._seen = set()
+        self._created = []
+
+    def after_import(self, dataset, result, **kwargs):
+        """Queue the new accounts' invitations; they leave only if the import's transaction commits."""
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return
+        for user in self._created:
+            accompagnement_services.send_invitation(user, by=kwargs.get("user"))
 
     @staticmethod
     def _atelier(label):
@@ -155,11 +167,18 @@ class InscriptionImportResource(resources.ModelResource):
         """Create the account if needed, then register through the service (same lock, same rules)."""
         resolved = instance.resolved
         user = resolved["user"]
-        if user is None:
-            user = User.objects.create_user(
-                email=instance.email, first_name=instance.prenom, last_name=instance.nom, password=None
-            )
         atelier = resolved["atelier"]
+        if user is None:
+            # A member of the organisation named on the row (an Adhesion), without a password yet.
+            user = accompagnement_services.create_member(
+                email=instance.email,
+                first_name=instance.prenom,
+                last_name=instance.nom,
+                organisation=resolved["organisation"],
+                role=Role.REPRESENTANT,
+            )
+            if atelier.starts_at > timezone.now():
+                self._created.append(user)
         try:
             result = register(
                 atelier,

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.models import User
+from accompagnement.enums import Role
+from accompagnement.models import Adhesion, User
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence
 from ateliers.models import AtelierTransition, Inscription
 from ateliers.resources import InscriptionImportResource
@@ -127,7 +128,9 @@ def test_admin_actions_promote_and_mark_present(admin_client):
     assert (confirmed.presence, waiting.presence) == (Presence.PRESENT, Presence.PRESENT)
 
 
-def test_import_preview_then_confirm_registers_and_creates_accounts(admin_client):
+def test_import_preview_then_confirm_registers_and_creates_accounts(
+    admin_client, django_capture_on_commit_callbacks, mailoutbox
+):
     atelier = AtelierFactory(capacity=1)
     louvre = OrganisationFactory(name="Musée du Louvre", acronym="Louvre", slug="louvre")
     known = member_of(louvre)
@@ -137,16 +140,20 @@ def test_import_preview_then_confirm_registers_and_creates_accounts(admin_client
         + f"\n{atelier.pk},nouvelle.personne@louvre.fr,Léa,Roux,Louvre,non\n"
     )
     upload = SimpleUploadedFile("participants.csv", csv.encode(), content_type="text/csv")
-    response = admin_client.post(
-        reverse("admin:ateliers_inscription_import"), {"import_file": upload, "format": "0"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:ateliers_inscription_import"), {"import_file": upload, "format": "0"}
+        )
     assert response.status_code == 200
     result = response.context["result"]
     assert not result.has_errors()
     assert not result.has_validation_errors()
     assert not Inscription.objects.exists()  # the preview writes nothing
+    assert not User.objects.filter(email="nouvelle.personne@louvre.fr").exists()
+    assert mailoutbox == []  # and sends nothing
     confirm = response.context["confirm_form"]
-    response = admin_client.post(reverse("admin:ateliers_inscription_process_import"), confirm.initial)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:ateliers_inscription_process_import"), confirm.initial)
     assert response.status_code == 302
     inscriptions = {i.user.email: i for i in Inscription.objects.select_related("user")}
     assert inscriptions[known.email].status == InscriptionStatus.INSCRIT
@@ -154,7 +161,15 @@ def test_import_preview_then_confirm_registers_and_creates_accounts(admin_client
     assert newcomer.status == InscriptionStatus.LISTE_ATTENTE  # same capacity rules as the site
     assert newcomer.consent_annuaire is False
     assert newcomer.organisation == louvre
-    assert not User.objects.get(email="nouvelle.personne@louvre.fr").has_usable_password()
+    created = User.objects.get(email="nouvelle.personne@louvre.fr")
+    assert not created.has_usable_password()
+    # A member of the organisation named on the row, invited to set a password once the import committed.
+    assert list(created.adhesions.values_list("organisation", "role", "active")) == [
+        (louvre.pk, Role.REPRESENTANT, True)
+    ]
+    invitations = [m for m in mailoutbox if "invitation" in m.subject]
+    assert [m.to for m in invitations] == [["nouvelle.personne@louvre.fr"]]
+    assert "Musée du Louvre" in invitations[0].body
 
 
 def test_import_with_one_bad_row_shows_row_errors_and_writes_nothing(staff):
@@ -174,6 +189,20 @@ def test_import_with_one_bad_row_shows_row_errors_and_writes_nothing(staff):
     assert "introuvable" in str(invalid[3]["atelier"])
     assert not Inscription.objects.exists()
     assert not User.objects.filter(email="a.b@cnrs.fr").exists()
+
+
+def test_import_with_errors_invites_nobody(staff, django_capture_on_commit_callbacks, mailoutbox):
+    atelier = AtelierFactory()
+    OrganisationFactory(slug="cnrs", acronym="CNRS")
+    dataset = _dataset(
+        [atelier.pk, "a.b@cnrs.fr", "Anne", "Bois", "cnrs", "oui"],
+        [atelier.pk, "c.d@cnrs.fr", "Carl", "Dupont", "inconnue", "oui"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = InscriptionImportResource().import_data(dataset, dry_run=False, user=staff)
+    assert result.has_validation_errors()
+    assert not Adhesion.objects.filter(user__email="a.b@cnrs.fr").exists()
+    assert mailoutbox == []
 
 
 def test_import_ambiguous_acronym_asks_for_identifier(staff):
@@ -197,13 +226,14 @@ def test_import_into_cancelled_workshop_is_refused(staff):
 
 def test_import_past_workshop_sends_no_email(staff, django_capture_on_commit_callbacks, mailoutbox):
     atelier = AtelierFactory(tenu=True, starts_at=timezone.now() - dt.timedelta(days=3))
-    OrganisationFactory(slug="vnf")
+    vnf = OrganisationFactory(slug="vnf")
     with django_capture_on_commit_callbacks(execute=True):
         result = InscriptionImportResource().import_data(
             _dataset([atelier.pk, "x@vnf.fr", "X", "Y", "vnf", "oui"]), dry_run=False, user=staff
         )
     assert not result.has_validation_errors()
     assert Inscription.objects.get().atelier == atelier
+    assert Adhesion.objects.get(user__email="x@vnf.fr").organisation == vnf
     assert mailoutbox == []
 
 
