@@ -3,7 +3,8 @@
 One row per member: email, prenom, nom, organisation (its identifier, e.g. « mj-sg », or its exact name),
 role (tete_de_reseau, representant, animateur_dgafp or their French label; default tête de réseau),
 fonction. The import is all or nothing: a single invalid row rolls everything back, and every invalid
-row is reported with its reason. New members get their invitation after the import commits.
+row is reported with its reason. A superuser's account is imported by a superuser only (« compte protégé »).
+New members get their invitation after the import commits.
 """
 
 from django.core.exceptions import ValidationError
@@ -105,6 +106,11 @@ class MemberResource(resources.ModelResource):
                         "email": email
                     }
                 self._seen_emails.add(email)
+                if self.is_protected(email, kwargs.get("user")):
+                    errors["email"] = _(
+                        "Compte protégé : « %(email)s » est un compte superutilisateur, "
+                        "que seul un superutilisateur peut modifier."
+                    ) % {"email": email}
         if not cell(row, "nom"):
             errors["nom"] = _("Nom manquant.")
         if not cell(row, "prenom"):
@@ -123,6 +129,14 @@ class MemberResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
         self._memberships[email] = (organisation, role, cell(row, "fonction"))
+
+    @staticmethod
+    def is_protected(email, user):
+        """A superuser's account changes only by a superuser's hand (as in the admin's change form); an
+        import without a known user (a script) is refused too."""
+        if user is not None and user.is_superuser:
+            return False
+        return User.objects.filter(email__iexact=email, is_superuser=True).exists()
 
     @staticmethod
     def find_organisation(value):

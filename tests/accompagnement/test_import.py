@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, User
 from accompagnement.resources import MemberResource
-from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory
+from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,46 @@ def test_import_ignores_empty_lines(justice, culture):
     result = MemberResource().import_data(dataset(*good_rows(), ("", None, "", "", "", "")), dry_run=True)
     assert not result.has_validation_errors()
     assert result.totals["new"] == 2
+
+
+@pytest.fixture
+def superuser(justice):
+    return AdhesionFactory(
+        organisation=justice,
+        user__email="admin@dgafp.gouv.fr",
+        user__last_name="Racine",
+        user__is_staff=True,
+        user__is_superuser=True,
+    ).user
+
+
+def test_import_refuses_a_superusers_row_to_a_staff_member(justice, culture, staff, superuser):
+    rows = [*good_rows(), ("ADMIN@dgafp.gouv.fr", "Pris", "Parlimport", "mc", "representant", "")]
+    result = MemberResource().import_data(dataset(*rows), dry_run=False, user=staff)
+    errors = {row.number: row.error_dict for row in result.invalid_rows}
+    assert list(errors) == [3]
+    assert "Compte protégé" in errors[3]["email"][0]
+    superuser.refresh_from_db()
+    assert superuser.last_name == "Racine"
+    assert not superuser.adhesions.filter(organisation=culture).exists()
+    assert not User.objects.filter(email="lea.durand@justice.gouv.fr").exists()  # all or nothing
+
+
+def test_import_lets_a_superuser_update_a_superuser(justice, superuser):
+    other = UserFactory(is_staff=True, is_superuser=True)
+    row = (superuser.email, "Prénom", "Nouveau", "mj", "representant", "")
+    result = MemberResource().import_data(dataset(row), dry_run=False, user=other)
+    assert not result.has_validation_errors()
+    superuser.refresh_from_db()
+    assert superuser.last_name == "Nouveau"
+
+
+def test_admin_import_shows_protected_account_to_staff(client, staff, justice, superuser):
+    client.force_login(staff)
+    response = upload(
+        client, csv_bytes([(superuser.email, "Pris", "Parlimport", "mj", "", "")]), "m.csv", "0"
+    )
+    assert "confirm_form" not in response.context
+    assert "Compte protégé" in response.content.decode()
+    superuser.refresh_from_db()
+    assert superuser.last_name == "Racine"
