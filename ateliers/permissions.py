@@ -4,9 +4,11 @@ Views fetch every object through these querysets, so a workshop in draft or anot
 registration answers 404; the predicates are checked again by the services.
 """
 
+from django.db.models import Exists, OuterRef
+
 from accompagnement.models import Adhesion, Organisation, User
 from ateliers.enums import AtelierStatus, InscriptionStatus
-from ateliers.models import Atelier, Inscription, LivretStatus, Rapporteur
+from ateliers.models import Atelier, Inscription, Intervenant, LivretStatus, Rapporteur
 
 
 def is_staff(user):
@@ -100,14 +102,18 @@ def can_edit_content(user, atelier_id):
 
 
 def is_participant(user, atelier_id):
-    """A confirmed registration to the workshop (present or not: the booklet is for everyone invited)."""
-    return Inscription.objects.filter(
-        atelier_id=atelier_id, user=user, status=InscriptionStatus.INSCRIT
-    ).exists()
+    """A confirmed registration to the workshop (present or not: the booklet is for everyone invited),
+    or a speaker with an account on one of its séquences. One query (EXISTS)."""
+    registered = Inscription.objects.filter(
+        atelier=OuterRef("pk"), user=user, status=InscriptionStatus.INSCRIT
+    )
+    speaking = Intervenant.objects.filter(sequences__atelier=OuterRef("pk"), user=user)
+    return Atelier.objects.filter(pk=atelier_id).filter(Exists(registered) | Exists(speaking)).exists()
 
 
 def can_download(user, livret):
-    """The booklet's published version: staff, the workshop's participants, every member once spread."""
+    """The booklet's published version: staff, the workshop's participants and speakers, every member
+    once spread."""
     if not (user.is_authenticated and livret.published and livret.status == LivretStatus.PRET):
         return False
     if is_staff(user) or is_participant(user, livret.atelier_id):

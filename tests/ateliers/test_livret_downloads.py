@@ -9,10 +9,10 @@ from django.urls import reverse
 from accompagnement.models import Charte
 from accompagnement.services import accept_charte
 from ateliers.enums import InscriptionStatus, Presence
-from ateliers.models import Inscription, Livret, LivretStatus
+from ateliers.models import Inscription, Intervenant, Livret, LivretStatus
 from ateliers.services import livret as livret_service
 from tests.accompagnement.factories import UserFactory
-from tests.ateliers.factories import InscriptionFactory
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory, SequenceFactory
 from tests.ateliers.livret_factories import make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,21 @@ def test_livret_download_for_participants_and_staff(client, published, staff):
     # Absent participants were invited too: they get the booklet.
     assert_pdf(log_in(client, participant(atelier, presence=Presence.ABSENT)).get(livret_url(atelier)))
     assert_pdf(log_in(client, staff).get(livret_url(atelier)))
+
+
+def test_livret_download_for_the_workshops_speakers_only(client, published):
+    atelier = published.atelier
+    speaker, other_speaker = UserFactory(), UserFactory()  # accounts without any membership
+    Intervenant.objects.create(first_name="Invitée", last_name="Oratrice", user=speaker).sequences.add(
+        atelier.sequences.first()
+    )
+    elsewhere = SequenceFactory(atelier=AtelierFactory(tenu=True))
+    Intervenant.objects.create(first_name="Autre", last_name="Orateur", user=other_speaker).sequences.add(
+        elsewhere
+    )
+    assert_pdf(log_in(client, speaker).get(livret_url(atelier)))
+    client.logout()
+    assert log_in(client, other_speaker).get(livret_url(atelier)).status_code == 404
 
 
 def test_livret_download_anonymous_goes_to_login(client, published):
