@@ -1,5 +1,7 @@
 """Forms of immersions and agreements: DSFR rendering, clear errors next to the fields."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,12 @@ class PartiesFormMixin:
         self.fields["host_service"].queryset = services
         for name in ("start_date", "end_date"):
             self.fields[name].widget = DateInput()
+        if self.instance.pk is None:
+            # A new token on each display of the empty form; a second submission of the same form (a
+            # double click) carries the same token and gets the declaration the first one saved.
+            self.fields["creation_token"] = forms.UUIDField(
+                required=False, widget=forms.HiddenInput, initial=uuid.uuid4
+            )
 
     def clean_parties_and_dates(self, cleaned):
         for service_name, organisation_name in (("origin_service", "origin"), ("host_service", "host")):

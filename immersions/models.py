@@ -92,6 +92,11 @@ class Immersion(AgentFields):
         null=True,
         related_name="+",
     )
+    # The declaration form's one-time token: a second submission of the same form (a double click)
+    # finds the row the first one saved instead of creating a duplicate.
+    creation_token = models.UUIDField(
+        _("jeton de création"), null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = ImmersionQuerySet.as_manager()
@@ -285,6 +290,11 @@ class EchangeTalent(AgentFields):
     status_changed_at = models.DateTimeField(_("statut modifié le"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The declaration form's one-time token: a second submission of the same form (a double click)
+    # finds the row the first one saved instead of creating a duplicate.
+    creation_token = models.UUIDField(
+        _("jeton de création"), null=True, blank=True, unique=True, editable=False
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 

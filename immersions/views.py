@@ -127,7 +127,13 @@ def _form_view(request, pages, instance=None):
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         if instance is None:
-            pages.create(obj, by=request.user)
+            obj.creation_token = form.cleaned_data.get("creation_token")
+            saved = pages.create(obj, by=request.user)
+            if saved is not obj:  # the same form submitted again (a double click): nothing new
+                messages.info(
+                    request, _("Cette déclaration était déjà enregistrée : rien n'a été créé en double.")
+                )
+                return redirect(f"{pages.url}_detail", pk=saved.pk)
         else:
             try:
                 pages.update(obj, fields=form.Meta.fields, by=request.user)

@@ -69,13 +69,34 @@ class Workflow:
     after_transition: Any  # callable(pk, source, to), run after commit
 
     def create(self, obj, *, by, reason):
-        """Save a new object declared by `by` as a draft and log its creation."""
+        """Save a new object declared by `by` as a draft, log its creation and return it.
+
+        An object carrying the creation token of one `by` already saved (the same form submitted twice)
+        gets that saved object back instead: never a duplicate. Two submissions at the same time are
+        settled by the token's unique index, the second one finding the first one's row.
+        """
+        token = obj.creation_token
+        existing = self.created_with(token, by)
+        if existing is not None:
+            return existing
         obj.created_by = by
         obj.status = self.draft
-        with transaction.atomic():
-            obj.save()
-            self.log(obj, "", self.draft, by=by, label=actor_label(by), reason=reason)
+        try:
+            with transaction.atomic():
+                obj.save()
+                self.log(obj, "", self.draft, by=by, label=actor_label(by), reason=reason)
+        except IntegrityError:
+            existing = self.created_with(token, by)
+            if existing is None:
+                raise
+            return existing
         return obj
+
+    def created_with(self, token, by):
+        """The object `by` created with this form token, if any."""
+        if token is None:
+            return None
+        return self.model.objects.filter(creation_token=token, created_by=by).first()
 
     def save_draft(self, obj, fields):
         """Save the edited `fields` of a draft, never its status; refuse if it is no longer a draft.

@@ -1,3 +1,6 @@
+import uuid
+from unittest import mock
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -11,7 +14,7 @@ from immersions.enums import (
 )
 from immersions.models import Bilan, Immersion, ImmersionTransition
 from immersions.services import immersions as services
-from immersions.services.common import TransitionError
+from immersions.services.common import TransitionError, Workflow
 from tests.immersions.conftest import walk
 from tests.immersions.factories import ImmersionFactory, in_days
 
@@ -204,3 +207,31 @@ def test_update_of_a_draft_submitted_meanwhile_saves_nothing(immersion, origin_l
     immersion.refresh_from_db()
     assert immersion.status == S.SOUMISE
     assert immersion.objectives != "Écrit dans un autre onglet."
+
+
+def test_same_creation_token_gets_the_first_declaration_back(origin, host, origin_lead):
+    token = uuid.uuid4()
+    first = services.create_immersion(
+        ImmersionFactory.build(origin=origin, host=host, creation_token=token), by=origin_lead
+    )
+    again = services.create_immersion(
+        ImmersionFactory.build(origin=origin, host=host, creation_token=token), by=origin_lead
+    )
+    assert again == first
+    assert Immersion.objects.count() == 1
+    assert ImmersionTransition.objects.count() == 1
+
+
+def test_two_submissions_at_once_are_settled_by_the_unique_token(origin, host, origin_lead):
+    token = uuid.uuid4()
+    first = services.create_immersion(
+        ImmersionFactory.build(origin=origin, host=host, creation_token=token), by=origin_lead
+    )
+    # The second submission looked before the first one was committed: the unique index refuses it.
+    with mock.patch.object(Workflow, "created_with", side_effect=[None, first]):
+        again = services.create_immersion(
+            ImmersionFactory.build(origin=origin, host=host, creation_token=token), by=origin_lead
+        )
+    assert again == first
+    assert Immersion.objects.count() == 1
+    assert ImmersionTransition.objects.count() == 1

@@ -1,6 +1,8 @@
 import csv
 import datetime
 import io
+import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -569,3 +571,30 @@ def test_indicators_csv_cells_never_start_a_formula(client, host, staff):
     assert ["par ministère", "'" + ministry.name, "1"] in rows
     assert any(cell.startswith("'-1+1 service") for cell in cells)
     assert not [cell for cell in cells if cell[:1] in {"=", "+", "-", "@", "\t", "\r"}]
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "model"),
+    [
+        ("/immersions/nouvelle/", form_data, Immersion),
+        ("/echanges/nouvelle/", echange_form_data, EchangeTalent),
+    ],
+)
+def test_double_click_on_submit_makes_one_declaration(  # noqa: PLR0917 - pytest injects fixtures by name
+    client, origin, origin_service, host, origin_lead, url, data, model
+):
+    client.force_login(origin_lead)
+    page = client.get(url).content.decode()
+    token = re.search(r'name="creation_token" value="([0-9a-f-]{36})"', page).group(1)
+    assert token not in client.get(url).content.decode()  # each display of the form has its own token
+    posted = {**data(origin, origin_service, host), "creation_token": token, "soumettre": ""}
+    first = client.post(url, posted)
+    second = client.post(url, posted)
+    saved = model.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"{url.split('nouvelle')[0]}{saved.pk}/"
+    assert saved.status == "soumise"
+    assert saved.transitions.count() == 2  # created, submitted: once each
+    other = client.post(url, {**posted, "creation_token": str(uuid.uuid4())})
+    assert other.status_code == 302
+    assert model.objects.count() == 2  # a new form is a new declaration
