@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +17,8 @@ from ateliers.enums import AtelierStatus, InscriptionStatus, Presence
 from ateliers.models import AtelierTransition, Attestation, ContenuSequence, Inscription, Livret, LivretStatus
 from ateliers.services import livret as livret_service
 from ateliers.services.livret import LivretError
-from ateliers.tasks import render_livret, sweep_stuck_livrets
+from ateliers.tasks import render_attestations, render_livret, send_due_reminders, sweep_stuck_livrets
+from fabrique.celery import app as celery_app
 from tests.ateliers.factories import InscriptionFactory
 from tests.ateliers.livret_factories import make_booklet_atelier
 
@@ -187,6 +190,46 @@ def test_livret_unexpected_error_fails_the_version_with_a_reason(atelier, staff,
     # A failed version is not rendered again: staff generate a new one.
     monkeypatch.undo()
     assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+
+
+def test_livret_render_over_its_soft_time_limit_fails_with_the_reason(atelier, staff, monkeypatch):
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(livret_service, "render_document", too_long)
+    livret = Livret.objects.create(atelier=atelier, version=1, requested_by=staff)
+    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    livret.refresh_from_db()
+    assert livret.status == LivretStatus.ECHEC
+    assert livret.failure_reason == (
+        f"Le rendu a dépassé la limite de temps ({settings.LIVRET_SOFT_TIME_LIMIT} s) : "
+        "allégez le contenu puis réessayez."
+    )
+    assert not livret.file
+
+
+@pytest.mark.parametrize("task", [render_livret, render_attestations], ids=lambda task: task.name)
+def test_livret_render_tasks_survive_a_dead_worker_within_time_limits(task):
+    # Acknowledged once done, so a killed worker's message is delivered again; bounded in time.
+    assert task.acks_late is True
+    assert task.reject_on_worker_lost is True
+    assert task.soft_time_limit == settings.LIVRET_SOFT_TIME_LIMIT
+    assert task.time_limit == settings.LIVRET_TIME_LIMIT
+    assert settings.LIVRET_SOFT_TIME_LIMIT < settings.LIVRET_TIME_LIMIT < settings.LIVRET_STUCK_AFTER_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("entry", "task", "every"),
+    [
+        ("ateliers-sweep-stuck-livrets", sweep_stuck_livrets, 5 * 60),
+        ("ateliers-send-due-reminders", send_due_reminders, 60 * 60),
+    ],
+)
+def test_beat_schedules_the_sweep_and_the_reminders(entry, task, every):
+    schedule = celery_app.conf.beat_schedule[entry]
+    assert schedule["task"] == task.name
+    assert celery_app.tasks[schedule["task"]] is task._get_current_object()  # registered under that name
+    assert schedule["schedule"] == every
 
 
 def test_livret_sweep_requeues_then_fails_stuck_versions(atelier, django_capture_on_commit_callbacks):
