@@ -4,6 +4,7 @@ import pytest
 
 from accompagnement import services
 from accompagnement.enums import Besoin, DispositifKind, Maturite, Public
+from ateliers.enums import Presence
 from tests.accompagnement.factories import (
     AdhesionFactory,
     CharteFactory,
@@ -11,7 +12,9 @@ from tests.accompagnement.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 from tests.browser.conftest import assert_accessible
+from tests.immersions.factories import ImmersionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,6 +53,18 @@ def test_directory_and_organisation_page_have_no_axe_violations(page, login, net
     assert page.get_by_text("LEMOINE Marc").is_visible()
     assert_accessible(page)
     page.goto("/reseau/mj/")
+    assert_accessible(page)
+
+
+def test_organisation_page_with_workshops_and_immersions_has_no_axe_violations(page, login, network):
+    atelier = AtelierFactory(tenu=True, title="Structurer une offre")
+    InscriptionFactory(atelier=atelier, organisation=network["justice"], presence=Presence.PRESENT)
+    ImmersionFactory(origin=network["justice"], agent_name="MARTIN Camille", confidential=True)
+    login(network["lead"])
+    page.goto("/reseau/mj/")
+    assert page.get_by_role("link", name="Atelier n° ").first.is_visible()
+    assert page.get_by_text("MARTIN Camille").is_visible()
+    assert page.get_by_role("link", name="Toutes les immersions au départ de cette organisation").is_visible()
     assert_accessible(page)
 
 
