@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, User
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence
-from ateliers.models import AtelierTransition, Inscription
+from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
+from ateliers.models import AtelierTransition, Inscription, Sequence
 from ateliers.resources import InscriptionImportResource
 from tests.accompagnement.factories import OrganisationFactory
-from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_of
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory, IntervenantFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,41 @@ def test_admin_change_form_renders_with_inlines(admin_client):
     content = admin_client.get(reverse("admin:ateliers_atelier_change", args=[atelier.pk])).content.decode()
     assert "sequences-TOTAL_FORMS" in content
     assert "historique des statuts" in content.lower()
+
+
+def test_admin_sequence_inline_saves_its_two_speakers(admin_client):
+    atelier = AtelierFactory()
+    first, second = IntervenantFactory(last_name="Arnaud"), IntervenantFactory(last_name="Bernard")
+    IntervenantFactory(last_name="Carpentier")  # not chosen
+    url = reverse("admin:ateliers_atelier_change", args=[atelier.pk])
+    data = _form_data(
+        atelier,
+        **{
+            "sequences-TOTAL_FORMS": 1,
+            "sequences-0-id": "",
+            "sequences-0-atelier": atelier.pk,
+            "sequences-0-order": 2,
+            "sequences-0-kind": SequenceKind.DEBAT,
+            "sequences-0-starts_at": "10:30",
+            "sequences-0-title": "Débat : accompagner les mobilités choisies",
+            "sequences-0-description": "Questions de la salle.",
+            "sequences-0-intervenants": [first.pk, second.pk],
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    sequence = Sequence.objects.get(atelier=atelier)
+    assert (sequence.kind, sequence.order, sequence.title) == (
+        SequenceKind.DEBAT,
+        2,
+        "Débat : accompagner les mobilités choisies",
+    )
+    assert sequence.starts_at == dt.time(10, 30)
+    assert set(sequence.intervenants.all()) == {first, second}
+    # And the form shows them back, selected.
+    content = admin_client.get(url).content.decode()
+    for speaker in (first, second):
+        assert f'<option value="{speaker.pk}" selected>' in content
 
 
 def test_admin_status_change_goes_through_transition_with_log(admin_client, staff):

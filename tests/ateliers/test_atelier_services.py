@@ -56,6 +56,9 @@ def test_cancel_workshop_needs_reason_and_tells_everyone(staff, django_capture_o
     message = mail.outbox[0]
     assert "annulé" in message.subject
     assert "Grève des transports" in message.body
+    assert message.alternatives
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+    assert "Grève des transports" in html
     assert "METHOD:CANCEL" in message.attachments[0][1]
     assert "STATUS:CANCELLED" in message.attachments[0][1]
 

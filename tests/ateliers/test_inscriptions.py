@@ -22,6 +22,14 @@ from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_
 pytestmark = pytest.mark.django_db
 
 
+def html_part(message):
+    """The message's HTML alternative (every workshop email has one), as text."""
+    assert message.alternatives
+    html = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    assert len(html) == 1
+    return html[0]
+
+
 def test_register_self_confirms_and_sends_invitation(lead, organisation, django_capture_on_commit_callbacks):
     atelier = AtelierFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,6 +121,7 @@ def test_waiting_list_notice_is_sent(lead, organisation, django_capture_on_commi
     assert "Liste d’attente" in mail.outbox[0].subject
     assert "rang 1" in mail.outbox[0].body
     assert not mail.outbox[0].attachments
+    assert "au rang 1" in html_part(mail.outbox[0])
 
 
 def test_cancel_promotes_first_in_line_and_tells_them(organisation, lead, django_capture_on_commit_callbacks):
@@ -133,6 +142,9 @@ def test_cancel_promotes_first_in_line_and_tells_them(organisation, lead, django
     assert "annulée" in subjects[lead.email]
     promotion = next(m for m in mail.outbox if m.to == [first.user.email])
     assert promotion.attachments[0][0].endswith(".ics")
+    assert "Votre place est confirmée" in html_part(promotion)
+    cancellation = next(m for m in mail.outbox if m.to == [lead.email])
+    assert "Votre inscription à cet atelier est annulée" in html_part(cancellation)
 
 
 def test_cancel_waiting_person_promotes_nobody(organisation, lead):

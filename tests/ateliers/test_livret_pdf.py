@@ -249,4 +249,10 @@ def test_livret_html_preview_uses_the_same_context(rendered_40):
     html = livret_service.render_html(atelier)
     assert '<html lang="fr">' in html
     assert "Livret de restitution" in html
+    # Pull quotes are set apart: a blockquote of their own, styled as such, one per quote.
+    assert re.search(
+        r'<blockquote class="citation">\s*<p class="citation-texte">« Citation de la partie 1 »</p>', html
+    )
+    assert html.count('<blockquote class="citation">') == 5
+    assert re.search(r"\.citation \{[^}]*border-left", html)
     assert "target-counter" in html
