@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from immersions.enums import EchangeStatus, ImmersionStatus, ReminderKind
 from immersions.models import EchangeTalent, Immersion, Reminder
-from immersions.services.common import add_working_days, subtract_working_days
+from immersions.services.common import (
+    add_working_days,
+    easter_sunday,
+    public_holidays,
+    subtract_working_days,
+)
 from immersions.services.echanges import agent_agrees_by_link
 from immersions.services.reminders import send_due_reminders
 from immersions.tasks import send_reminders
@@ -23,6 +28,41 @@ def test_working_days_skip_weekends():
     assert subtract_working_days(datetime.date(2026, 11, 27), 5) == friday
 
 
+@pytest.mark.parametrize(
+    "easter",
+    [
+        datetime.date(2024, 3, 31),
+        datetime.date(2025, 4, 20),
+        datetime.date(2026, 4, 5),
+        datetime.date(2027, 3, 28),
+        datetime.date(2038, 4, 25),
+    ],
+)
+def test_easter_sunday_by_the_gregorian_algorithm(easter):
+    assert easter_sunday(easter.year) == easter
+
+
+def test_public_holidays_are_not_working_days():
+    assert public_holidays(2026) == {
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 4, 6),  # Easter Monday
+        datetime.date(2026, 5, 1),
+        datetime.date(2026, 5, 8),
+        datetime.date(2026, 5, 14),  # Ascension
+        datetime.date(2026, 5, 25),  # Whit Monday
+        datetime.date(2026, 7, 14),
+        datetime.date(2026, 8, 15),
+        datetime.date(2026, 11, 1),
+        datetime.date(2026, 11, 11),
+        datetime.date(2026, 12, 25),
+    }
+    # Tuesday 12 May 2026: five working days back skip Friday 8 May (Victoire 1945).
+    assert subtract_working_days(datetime.date(2026, 5, 12), 5) == datetime.date(2026, 5, 4)
+    # Thursday 24 December 2026: one working day later is Monday 28 (Christmas is a Friday).
+    assert add_working_days(datetime.date(2026, 12, 24), 1) == datetime.date(2026, 12, 28)
+
+
+# Fifteen days ago is past five working days whatever the week and its public holidays.
 def _submitted(origin, host, *, days_ago, status=ImmersionStatus.SOUMISE):
     immersion = ImmersionFactory(origin=origin, host=host, status=status)
     Immersion.objects.filter(pk=immersion.pk).update(
@@ -34,7 +74,7 @@ def _submitted(origin, host, *, days_ago, status=ImmersionStatus.SOUMISE):
 def test_party_that_has_not_acted_after_five_working_days_is_reminded_once(
     origin, host, origin_lead, django_capture_on_commit_callbacks
 ):
-    late = _submitted(origin, host, days_ago=8)
+    late = _submitted(origin, host, days_ago=15)
     _submitted(origin, host, days_ago=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_due_reminders() == 1
@@ -47,7 +87,7 @@ def test_party_that_has_not_acted_after_five_working_days_is_reminded_once(
 
 
 def test_host_reminder_carries_a_fresh_tutor_link(origin, host, django_capture_on_commit_callbacks):
-    immersion = _submitted(origin, host, days_ago=10, status=ImmersionStatus.ACCEPTEE_ORIGINE)
+    immersion = _submitted(origin, host, days_ago=15, status=ImmersionStatus.ACCEPTEE_ORIGINE)
     with django_capture_on_commit_callbacks(execute=True):
         send_due_reminders()
     message = next(m for m in mail.outbox if immersion.tutor_email in m.to)
@@ -102,7 +142,7 @@ def test_database_refuses_a_second_reminder_for_the_same_event(origin, host):
 def test_tutor_link_reaches_the_tutor_only_and_the_host_leads_get_the_page(
     origin, host, host_lead, django_capture_on_commit_callbacks
 ):
-    immersion = _submitted(origin, host, days_ago=10, status=ImmersionStatus.ACCEPTEE_ORIGINE)
+    immersion = _submitted(origin, host, days_ago=15, status=ImmersionStatus.ACCEPTEE_ORIGINE)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_due_reminders() == 1
     by_recipient = {tuple(m.to): m.body for m in mail.outbox}
