@@ -10,10 +10,17 @@ from django.test.utils import CaptureQueriesContext
 
 from immersions.enums import EchangeStatus, ImmersionKind, ImmersionStatus
 from immersions.forms import EchangeForm, ImmersionForm, RetourForm
-from immersions.models import Document, EchangeTalent, FonctionCritique, Immersion, ImmersionTransition
+from immersions.models import (
+    Derogation,
+    Document,
+    EchangeTalent,
+    FonctionCritique,
+    Immersion,
+    ImmersionTransition,
+)
 from tests.accompagnement.factories import OrganisationFactory, UserFactory
 from tests.immersions.conftest import walk
-from tests.immersions.factories import EchangeFactory, ImmersionFactory, in_days
+from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, ImmersionFactory, in_days
 
 pytestmark = pytest.mark.django_db
 S = ImmersionStatus
@@ -598,3 +605,20 @@ def test_double_click_on_submit_makes_one_declaration(  # noqa: PLR0917 - pytest
     other = client.post(url, {**posted, "creation_token": str(uuid.uuid4())})
     assert other.status_code == 302
     assert model.objects.count() == 2  # a new form is a new declaration
+
+
+def test_agreement_page_offers_a_derogation_when_the_one_granted_names_another_function(
+    client, origin, origin_service, host, origin_lead
+):
+    first, second = FonctionCritiqueFactory.create_batch(2, service=origin_service)
+    echange = EchangeFactory(
+        origin=origin, origin_service=origin_service, host=host, status="soumise", fonction_critique=second
+    )
+    Derogation.objects.create(echange=echange, fonction=first, granted_by=origin_lead, reason="Ancienne.")
+    client.force_login(origin_lead)
+    page = client.get(f"/echanges/{echange.pk}/").content.decode()
+    assert "Aucune dérogation" in page
+    assert f"/echanges/{echange.pk}/derogation/" in page
+    response = client.post(f"/echanges/{echange.pk}/derogation/", {"reason": "Poste tenu par l'adjointe."})
+    assert response.status_code == 302
+    assert Derogation.objects.get(echange=echange).fonction == second
