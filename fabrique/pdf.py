@@ -85,7 +85,12 @@ def render_pdf_document(template_name, context, *, variant=TAGGED):
     None gives an untagged one. The title, author and language come from the HTML's <title>,
     <meta name="author"> and <html lang>.
     """
-    html = render_to_string(template_name, context)
+    return render_html_to_pdf(render_to_string(template_name, context), variant=variant)
+
+
+def render_html_to_pdf(html, *, variant=TAGGED):
+    """Lay out HTML already rendered (by a template extending pdf/base.html) as a PDF, with the restricted
+    fetcher: for callers that also need the HTML itself (a digest), so the template is rendered once."""
     fetcher = RestrictedURLFetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(
         font_config=font_configuration(), pdf_variant=variant

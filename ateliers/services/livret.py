@@ -50,7 +50,7 @@ from ateliers.services import atelier as atelier_services
 from ateliers.services.inscriptions import group_by_organisation
 from fabrique.celery import app as celery_app
 from fabrique.emails import send_templated_email
-from fabrique.pdf import render_pdf_document
+from fabrique.pdf import render_html_to_pdf, render_pdf_document
 
 logger = logging.getLogger(__name__)
 
@@ -306,8 +306,8 @@ def render_document(atelier):
     """Render the booklet of `atelier` now; returns (RenderedPdf, digest of its HTML)."""
     context = build_context(atelier)
     check_content(context)
-    html = render_to_string(LIVRET_TEMPLATE, context)
-    return render_pdf_document(LIVRET_TEMPLATE, context), hashlib.sha256(html.encode()).hexdigest()
+    html = render_to_string(LIVRET_TEMPLATE, context)  # once: laid out as the PDF, and its digest
+    return render_html_to_pdf(html), hashlib.sha256(html.encode()).hexdigest()
 
 
 def content_digest(atelier):

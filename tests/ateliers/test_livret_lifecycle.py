@@ -181,7 +181,7 @@ def test_livret_unexpected_error_fails_the_version_with_a_reason(atelier, staff,
     def broken(*args, **kwargs):
         raise RuntimeError("police introuvable")
 
-    monkeypatch.setattr(livret_service, "render_pdf_document", broken)
+    monkeypatch.setattr(livret_service, "render_html_to_pdf", broken)
     livret = Livret.objects.create(atelier=atelier, version=1, requested_by=staff)
     assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
     livret.refresh_from_db()

@@ -6,6 +6,7 @@ import re
 import subprocess
 
 import pytest
+from django.test.signals import template_rendered
 from pypdf import PdfReader
 
 from accompagnement.models import Charte
@@ -242,6 +243,23 @@ def test_livret_rich_text_is_sanitised_on_save(charte):
     contenu.save()
     contenu.refresh_from_db()
     assert contenu.texte == "<p>Bonjour lien<em>oui</em></p><h3>Titre</h3>"
+
+
+def test_livret_render_lays_out_the_template_rendered_once(charte):
+    atelier = make_booklet_atelier(participants=3)
+    rendered_templates = []
+
+    def record(sender, template, **kwargs):
+        rendered_templates.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        rendered, digest = livret_service.render_document(atelier)
+    finally:
+        template_rendered.disconnect(record)
+    assert rendered_templates.count(livret_service.LIVRET_TEMPLATE) == 1
+    assert rendered.content.startswith(b"%PDF")
+    assert digest == livret_service.content_digest(atelier)  # the digest is the laid-out HTML's
 
 
 def test_livret_html_preview_uses_the_same_context(rendered_40):
