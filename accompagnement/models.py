@@ -2,6 +2,7 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -122,6 +123,28 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("accompagnement:organisation_detail", args=[self.slug])
+
+    def clean(self):
+        """The tree is ministry or body > direction > service: only a direction or service has a parent,
+        and no organisation may sit under itself or one of its own directions."""
+        if self.parent_id is None:
+            return
+        if self.kind != OrganisationKind.DIRECTION:
+            raise ValidationError(
+                {"parent": _("Seule une direction ou un service se rattache à une autre organisation.")}
+            )
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Une organisation ne peut pas être rattachée à elle-même ni à ses services."
+                        )
+                    }
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
     @property
     def racine(self):
