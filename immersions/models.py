@@ -164,8 +164,19 @@ class TransitionLog(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
+    statuses = None  # the workflow's TextChoices, set by each concrete log
+
+    @property
+    def from_label(self):
+        return self.statuses(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self):
+        return self.statuses(self.to_status).label
+
 
 class ImmersionTransition(TransitionLog):
+    statuses = ImmersionStatus
     immersion = models.ForeignKey(Immersion, on_delete=models.CASCADE, related_name="transitions")
 
     class Meta(TransitionLog.Meta):
@@ -174,14 +185,6 @@ class ImmersionTransition(TransitionLog):
 
     def __str__(self):
         return f"{self.immersion_id}: {self.from_status} → {self.to_status}"
-
-    @property
-    def from_label(self):
-        return ImmersionStatus(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self):
-        return ImmersionStatus(self.to_status).label
 
 
 class FonctionCritique(models.Model):
@@ -347,6 +350,7 @@ class Derogation(models.Model):
 
 
 class EchangeTransition(TransitionLog):
+    statuses = EchangeStatus
     echange = models.ForeignKey(EchangeTalent, on_delete=models.CASCADE, related_name="transitions")
 
     class Meta(TransitionLog.Meta):
@@ -355,14 +359,6 @@ class EchangeTransition(TransitionLog):
 
     def __str__(self):
         return f"{self.echange_id}: {self.from_status} → {self.to_status}"
-
-    @property
-    def from_label(self):
-        return EchangeStatus(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self):
-        return EchangeStatus(self.to_status).label
 
 
 def document_path(instance, filename):
