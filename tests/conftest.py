@@ -49,6 +49,24 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def postgresql():
+    """For tests of row locks and of worker processes sharing the test database: PostgreSQL only.
+
+    On SQLite they skip; with REQUIRE_SERVICES=1 (CI) they fail instead, though the session guard above
+    has already refused to start without PostgreSQL.
+    """
+    from django.db import connection  # noqa: PLC0415 - the connection is configured once pytest-django set up
+
+    if connection.vendor != "postgresql":
+        if REQUIRE_SERVICES:
+            pytest.fail(
+                "PostgreSQL is required (REQUIRE_SERVICES=1) but the tests run on " + connection.vendor
+            )
+        pytest.skip("row locks and worker processes need PostgreSQL: set DATABASE_URL to run this test")
+    return connection
+
+
+@pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL", "")
     if not url or not _reachable(url, 6379):

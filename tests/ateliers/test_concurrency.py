@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.db import connection
 
 from ateliers.enums import InscriptionStatus
 from ateliers.models import Inscription
@@ -13,9 +12,8 @@ from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_
 THREADS = 24
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_racing_for_last_seats_confirms_exactly_capacity(organisation, lead):
+def test_racing_for_last_seats_confirms_exactly_capacity(postgresql, organisation, lead):
     atelier = AtelierFactory(capacity=10)
     InscriptionFactory.create_batch(7, atelier=atelier)  # three seats left
     people = [member_of(organisation) for _ in range(THREADS)]

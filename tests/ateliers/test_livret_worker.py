@@ -27,11 +27,8 @@ VISIBILITY_TIMEOUT = 3
 
 
 def database_url():
+    """The test database's URL, for worker processes (the test requests the `postgresql` fixture)."""
     db = connection.settings_dict
-    if connection.vendor != "postgresql":
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("the worker-kill test needs PostgreSQL (REQUIRE_SERVICES=1)")
-        pytest.skip("the worker-kill test needs PostgreSQL: worker processes share the test database")
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
@@ -100,10 +97,10 @@ def status_of(livret):
     return Livret.objects.filter(pk=livret.pk).values_list("status", flat=True).get()
 
 
+@pytest.mark.usefixtures("postgresql")
 def test_livret_worker_killed_mid_render_still_ends_ready_with_one_file(
     queue, redis_url, staff, settings, tmp_path
 ):
-    database_url()  # skips early without PostgreSQL
     # A booklet big enough for the render to take a few seconds.
     atelier = make_booklet_atelier(participants=400, organisations=40, paragraphs=12)
     first = start_worker("livret-a", queue, redis_url, settings.MEDIA_ROOT, tmp_path)

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from immersions.enums import EchangeStatus
 from immersions.models import EchangeTalent
@@ -15,9 +15,7 @@ S = EchangeStatus
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_validations_never_exceed_the_cap(origin, origin_service, host, origin_lead):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL: set DATABASE_URL to run this test")
+def test_concurrent_validations_never_exceed_the_cap(postgresql, origin, origin_service, host, origin_lead):
     origin_service.cliquet = 2
     origin_service.save()
     candidates = [
@@ -53,9 +51,7 @@ def test_concurrent_validations_never_exceed_the_cap(origin, origin_service, hos
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_renewal_clicks_make_one_renewal(origin, origin_service, host, origin_lead):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL: set DATABASE_URL to run this test")
+def test_concurrent_renewal_clicks_make_one_renewal(postgresql, origin, origin_service, host, origin_lead):
     running = EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=S.EN_COURS)
     barrier = threading.Barrier(4)
     renewals = []
