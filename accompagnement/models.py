@@ -95,6 +95,34 @@ class Organisation(models.Model):
         related_name="children",
     )
     active = models.BooleanField(_("active"), default=True)
+    tutelle = models.ForeignKey(
+        "self",
+        verbose_name=_("ministère de tutelle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sous_tutelle",
+        limit_choices_to={"kind": OrganisationKind.MINISTERE},
+        help_text=_("Pour un établissement public : le ministère qui en assure la tutelle."),
+    )
+    libelle_court = models.CharField(
+        _("intitulé court"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Intitulé de la rubrique de ce ministère ou organisme dans les listes de participants "
+            "(par exemple « Armées ») ; vide : son nom."
+        ),
+    )
+    rang_protocolaire = models.PositiveSmallIntegerField(
+        _("rang protocolaire"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Place de sa rubrique dans les listes de participants (1 en premier) ; vide : après les "
+            "rubriques classées, par ordre alphabétique."
+        ),
+    )
     cliquet = models.PositiveIntegerField(
         _("cliquet (départs simultanés au plus)"),
         null=True,
@@ -158,6 +186,13 @@ class Organisation(models.Model):
     @property
     def short_name(self):
         return self.acronym or self.name
+
+    @property
+    def nom_complet(self):
+        """« Secrétariat général — Ministère des Armées »: the name with the ministry or body at the top
+        (itself alone for a ministry or body). Select the parents (`parent__parent`) to read it freely."""
+        root = self.racine
+        return str(self) if root.pk == self.pk else f"{self} — {root.name}"
 
 
 def roots_of(organisations):

@@ -48,3 +48,24 @@ class Presence(models.TextChoices):
 
 class RappelKind(models.TextChoices):
     J_MOINS_2 = "j-2", _("Rappel deux jours avant")
+
+
+class Annexe2(models.TextChoices):
+    """What the booklet's second annex holds."""
+
+    CHARTE = "charte", _("La charte en vigueur à la date de l'atelier")
+    TEXTE = "texte", _("Un texte propre à ce livret")
+    AUCUNE = "aucune", _("Pas de seconde annexe")
+
+
+class RegroupementEtablissements(models.TextChoices):
+    """Where the participants of public bodies are listed."""
+
+    RUBRIQUE = "rubrique", _("Sous une rubrique commune")
+    TUTELLE = "tutelle", _("Sous leur ministère de tutelle")
+    PROPRE = "propre", _("Chacun sous sa propre rubrique")
+
+
+class FormatNom(models.TextChoices):
+    PRENOM_NOM = "prenom_nom", _("Prénom NOM")
+    NOM_PRENOM = "nom_prenom", _("NOM Prénom")

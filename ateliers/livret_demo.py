@@ -6,19 +6,20 @@ published only when the booklet's content changed since the published one.
 """
 
 from django.utils import timezone
+from django.utils.html import escape
 
 from accompagnement.models import Organisation, User
 from ateliers.enums import AtelierStatus, SequenceKind
 from ateliers.models import (
     Atelier,
     AtelierTransition,
-    Citation,
     Constat,
     ContenuSequence,
     Contribution,
     GroupeTravail,
     Livret,
-    QuestionReponse,
+    Question,
+    Reponse,
     Ressource,
 )
 from ateliers.services import atelier as atelier_services
@@ -307,14 +308,18 @@ def _organisation(slug):
     return Organisation.objects.filter(slug=slug).first()
 
 
+def _quote(text, author, role):
+    """A pull quote as the editor writes it: a <blockquote>, its author on a last line starting with —."""
+    signature = ", ".join(part for part in [author, role] if part)
+    return f"<blockquote><p>« {escape(text)} »</p><p>— {escape(signature)}</p></blockquote>"
+
+
 def _seed_sequence(sequence, content):
+    quotes = "".join(_quote(*quote) for quote in content.get("citations", []))
     ContenuSequence.objects.update_or_create(
         sequence=sequence,
-        defaults={"texte": content.get("texte", ""), "points_cles": content.get("points_cles", "")},
+        defaults={"texte": content.get("texte", "") + quotes, "points_cles": content.get("points_cles", "")},
     )
-    sequence.citations.all().delete()
-    for order, (text, author, role) in enumerate(content.get("citations", [])):
-        Citation.objects.create(sequence=sequence, order=order, text=text, author=author, author_role=role)
     sequence.contributions.all().delete()
     for order, (slug, speaker, text) in enumerate(content.get("contributions", [])):
         organisation = _organisation(slug)
@@ -328,14 +333,8 @@ def _seed_sequence(sequence, content):
         )
     sequence.questions.all().delete()
     for order, (question, asked_by, answered_by, answer) in enumerate(content.get("questions", [])):
-        QuestionReponse.objects.create(
-            sequence=sequence,
-            order=order,
-            question=question,
-            asked_by=asked_by,
-            answered_by=answered_by,
-            answer=answer,
-        )
+        asked = Question.objects.create(sequence=sequence, order=order, question=question, asked_by=asked_by)
+        Reponse.objects.create(question=asked, answered_by=answered_by, text=answer)
     sequence.ressources.all().delete()
     for order, (title, description, link) in enumerate(content.get("ressources", [])):
         Ressource.objects.create(

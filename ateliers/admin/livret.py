@@ -23,14 +23,14 @@ from django.views.decorators.http import require_POST
 from ateliers import permissions
 from ateliers.enums import SequenceKind
 from ateliers.models import (
-    Citation,
     Constat,
     ContenuSequence,
     Contribution,
     GroupeTravail,
     Livret,
     LivretStatus,
-    QuestionReponse,
+    Question,
+    Reponse,
     Rapporteur,
     Ressource,
 )
@@ -51,18 +51,12 @@ class ContenuSequenceInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 12, "cols": 100})}}
 
 
-class CitationInline(admin.TabularInline):
-    model = Citation
-    fields = ["order", "text", "author", "author_role"]
+class QuestionInline(admin.StackedInline):
+    model = Question
+    fields = ["order", "question", "asked_by"]
     extra = 0
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
-
-
-class QuestionReponseInline(admin.StackedInline):
-    model = QuestionReponse
-    fields = ["order", "question", ("asked_by", "answered_by"), "answer"]
-    extra = 0
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})}}
+    show_change_link = True  # the answers (one per answerer) are captured on the question's own page
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 100})}}
 
 
 class ContributionInline(admin.StackedInline):
@@ -91,11 +85,11 @@ class RessourceInline(admin.StackedInline):
     }
 
 
-# Which capture blocks each kind of séquence offers (every séquence has a text and quotes).
+# Which capture blocks each kind of séquence offers (every séquence has a text, quotes in its flow).
 INLINES_BY_KIND = {
     SequenceKind.OUVERTURE: [],
     SequenceKind.FEUILLE_DE_ROUTE: [ContributionInline],
-    SequenceKind.DEBAT: [QuestionReponseInline],
+    SequenceKind.DEBAT: [QuestionInline],
     SequenceKind.COMMUNICATION: [RessourceInline],
     SequenceKind.ATELIERS: [GroupeTravailInline],
     SequenceKind.CLOTURE: [],
@@ -120,7 +114,7 @@ class SequenceLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         extra = INLINES_BY_KIND.get(obj.kind, []) if obj else []
-        return [ContenuSequenceInline, *extra, CitationInline]
+        return [ContenuSequenceInline, *extra]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("intervenants")
@@ -154,6 +148,27 @@ class SequenceLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
             return HttpResponseRedirect(reverse("admin:ateliers_atelierlivret_change", args=[obj.atelier_id]))
         return super().response_change(request, obj)
+
+
+class ReponseInline(admin.StackedInline):
+    model = Reponse
+    fields = ["order", "answered_by", "text"]
+    extra = 1
+
+
+@admin.register(Question)
+class QuestionAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["question", "sequence"]
+    list_select_related = ["sequence__atelier"]
+    fields = ["sequence", "order", "question", "asked_by"]
+    readonly_fields = ["sequence"]
+    inlines = [ReponseInline]
+
+    def has_module_permission(self, request):
+        return False  # reached from its séquence's page
+
+    def has_add_permission(self, request):
+        return False
 
 
 class ConstatInline(admin.TabularInline):

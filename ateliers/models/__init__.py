@@ -1,5 +1,7 @@
-"""Workshop models: the programme, workshops and registrations (atelier.py), the booklet (livret.py)."""
+"""Workshop models: the programme, workshops and registrations (atelier.py), the booklet (livret.py), the
+participant lists' grouping (annexe.py)."""
 
+from ateliers.models.annexe import ReglageAnnexe, RubriqueAnnexe
 from ateliers.models.atelier import (
     Atelier,
     AtelierQuerySet,
@@ -13,16 +15,18 @@ from ateliers.models.atelier import (
 )
 from ateliers.models.livret import (
     Attestation,
-    Citation,
     Constat,
     ContenuSequence,
     Contribution,
     GroupeTravail,
+    LienLivret,
     Livret,
     LivretQuerySet,
     LivretStatus,
-    QuestionReponse,
+    Question,
     Rapporteur,
+    ReglagesLivret,
+    Reponse,
     Ressource,
 )
 
@@ -32,7 +36,6 @@ __all__ = [
     "AtelierTransition",
     # The booklet (livret.py)
     "Attestation",
-    "Citation",
     "Constat",
     "ContenuSequence",
     "Contribution",
@@ -40,13 +43,18 @@ __all__ = [
     "Inscription",
     "InscriptionQuerySet",
     "Intervenant",
+    "LienLivret",
     "Livret",
     "LivretQuerySet",
     "LivretStatus",
     "Programme",
-    "QuestionReponse",
+    "Question",
     "Rappel",
     "Rapporteur",
+    "ReglageAnnexe",
+    "ReglagesLivret",
+    "Reponse",
     "Ressource",
+    "RubriqueAnnexe",
     "Sequence",
 ]

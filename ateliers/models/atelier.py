@@ -1,12 +1,16 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RappelKind, SequenceKind
+from fabrique.richtext import SanitisedHTMLField
 
 
 class Programme(models.Model):
@@ -127,6 +131,10 @@ class AtelierTransition(models.Model):
         return f"{self.atelier_id}: {self.from_status} → {self.to_status}"
 
 
+def intervenant_photo_upload_to(intervenant, filename):
+    return f"intervenants/photo-{get_random_string(12).lower()}{Path(filename).suffix.lower()}"
+
+
 class Intervenant(models.Model):
     """A speaker: a member of the network or an outside guest (another administration, a private company)."""
 
@@ -150,6 +158,12 @@ class Intervenant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The booklet's portrait of the speaker: a photo (checked by ateliers.validators) and a few lines.
+    photo = models.ImageField(_("photo"), upload_to=intervenant_photo_upload_to, blank=True, max_length=255)
+    portrait = SanitisedHTMLField(
+        _("portrait"), blank=True, help_text=_("Quelques lignes de présentation, reprises dans le livret.")
+    )
+    revision = models.PositiveIntegerField(_("révision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("intervenant")
@@ -221,8 +235,10 @@ class Inscription(models.Model):
     presence = models.CharField(
         _("présence"), max_length=32, choices=Presence.choices, default=Presence.NON_RENSEIGNE
     )
+    # Consent is an explicit act: nobody appears in a participant list unless they (or the list staff
+    # received) said yes.
     consent_annuaire = models.BooleanField(
-        _("accepte de figurer dans la liste des participants du livret"), default=True
+        _("accepte de figurer dans la liste des participants du livret"), default=False
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

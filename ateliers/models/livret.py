@@ -4,88 +4,53 @@ Rich text is cleaned with nh3 every time it is saved (`SanitisedHTMLField`), wha
 demo, shell), so only paragraphs, lists, emphasis and sub-headings ever reach the PDF templates.
 """
 
-from html.parser import HTMLParser
-
-import nh3
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
+from ateliers.enums import Annexe2
 from ateliers.models.atelier import Atelier, Inscription, Sequence
+from fabrique import richtext
+from fabrique.richtext import SanitisedHTMLField, validate_rich_text
 
-RICH_TEXT_TAGS = {"p", "ul", "ol", "li", "em", "strong", "h3", "h4", "br"}
-RICH_TEXT_MAX_CHARS = 50_000
-RICH_TEXT_MAX_DEPTH = 6
-
-
-def sanitise_rich_text(html):
-    """Keep only paragraphs, lists, emphasis and sub-headings; no attribute, no link, no URL survives."""
-    return nh3.clean(html, tags=RICH_TEXT_TAGS, attributes={}, url_schemes=set(), link_rel=None).strip()
-
-
-class _DepthCounter(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.depth = self.deepest = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"ul", "ol"}:
-            self.depth += 1
-            self.deepest = max(self.deepest, self.depth)
-
-    def handle_endtag(self, tag):
-        if tag in {"ul", "ol"}:
-            self.depth = max(self.depth - 1, 0)
-
-
-def max_nesting_depth(html):
-    """How deeply lists are nested in `html` (0 without a list)."""
-    counter = _DepthCounter()
-    counter.feed(html)
-    counter.close()
-    return counter.deepest
-
-
-def validate_rich_text(value):
-    """Refuse, in forms, what the booklet cannot lay out well: very long text, deeply nested lists."""
-    if len(value) > RICH_TEXT_MAX_CHARS:
-        raise ValidationError(
-            _("Ce texte est trop long (%(size)s caractères ; %(max)s au plus)."),
-            params={"size": len(value), "max": RICH_TEXT_MAX_CHARS},
-            code="too_long",
-        )
-    if max_nesting_depth(value) > RICH_TEXT_MAX_DEPTH:
-        raise ValidationError(
-            _("Les listes sont imbriquées trop profondément (%(max)s niveaux au plus)."),
-            params={"max": RICH_TEXT_MAX_DEPTH},
-            code="too_deep",
-        )
-
-
-class SanitisedHTMLField(models.TextField):
-    """A TextField holding limited rich text, cleaned with nh3 whenever the row is saved."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("validators", [validate_rich_text])
-        super().__init__(*args, **kwargs)
-
-    def pre_save(self, model_instance, add):
-        value = sanitise_rich_text(getattr(model_instance, self.attname) or "")
-        setattr(model_instance, self.attname, value)
-        return value
-
+# Names the first migrations refer to.
+__all__ = ["SanitisedHTMLField", "validate_rich_text"]
+RICH_TEXT_MAX_DEPTH = richtext.MAX_DEPTH
+sanitise_rich_text = richtext.sanitise
+max_nesting_depth = richtext.nesting_depth
 
 RICH_TEXT_HELP = _(
-    "Paragraphes, listes, italique, gras, intertitres (h3, h4). Tout autre balisage est retiré à "
-    "l'enregistrement."
+    "Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre "
+    "d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; "
+    "sa dernière ligne, si elle commence par « — », en nomme l'auteur."
 )
 
 
-class ContenuSequence(models.Model):
-    """The summary of what was said during one séquence, and the points participants insisted on."""
+class Redaction(models.Model):
+    """What the booklet studio writes: a revision number (a save made from an older one is refused, so
+    two people editing the same part never overwrite each other), who saved last and when."""
+
+    revision = models.PositiveIntegerField(_("révision"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True, null=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ContenuSequence(Redaction):
+    """The summary of what was said during one séquence (pull quotes sit in its flow, as <blockquote>),
+    and the points participants insisted on."""
 
     sequence = models.OneToOneField(
         Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="contenu"
@@ -96,15 +61,6 @@ class ContenuSequence(models.Model):
         blank=True,
         help_text=_("Ce sur quoi les participants ont insisté ; affiché dans un encadré."),
     )
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modifié par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("compte rendu de séquence")
@@ -114,28 +70,8 @@ class ContenuSequence(models.Model):
         return str(self.sequence)
 
 
-class Citation(models.Model):
-    """A highlighted quote, set apart as a pull quote in the booklet."""
-
-    sequence = models.ForeignKey(
-        Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="citations"
-    )
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    text = models.TextField(_("citation"), max_length=2000)
-    author = models.CharField(_("auteur"), max_length=255, blank=True)
-    author_role = models.CharField(_("fonction de l'auteur"), max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("citation")
-        verbose_name_plural = _("citations")
-        ordering = ["sequence", "order", "pk"]
-
-    def __str__(self):
-        return self.text[:80]
-
-
-class QuestionReponse(models.Model):
-    """One exchange of a moderated debate: a question, who answers, the answer."""
+class Question(Redaction):
+    """One question of a moderated debate, who asked it, and its answers (one or several answerers)."""
 
     sequence = models.ForeignKey(
         Sequence, verbose_name=_("séquence"), on_delete=models.CASCADE, related_name="questions"
@@ -143,11 +79,9 @@ class QuestionReponse(models.Model):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     question = models.TextField(_("question"), max_length=2000)
     asked_by = models.CharField(_("posée par"), max_length=255, blank=True)
-    answered_by = models.CharField(_("réponse de"), max_length=255, blank=True)
-    answer = SanitisedHTMLField(_("réponse"), blank=True, help_text=RICH_TEXT_HELP)
 
     class Meta:
-        verbose_name = _("question et réponse")
+        verbose_name = _("question")
         verbose_name_plural = _("questions et réponses")
         ordering = ["sequence", "order", "pk"]
 
@@ -155,7 +89,26 @@ class QuestionReponse(models.Model):
         return self.question[:80]
 
 
-class Contribution(models.Model):
+class Reponse(Redaction):
+    """One answerer's answer to a debate question."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="reponses"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    answered_by = models.CharField(_("réponse de"), max_length=255, blank=True)
+    text = SanitisedHTMLField(_("réponse"), blank=True, help_text=RICH_TEXT_HELP)
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        ordering = ["question", "order", "pk"]
+
+    def __str__(self):
+        return self.answered_by or str(self.question)
+
+
+class Contribution(Redaction):
     """What one organisation said at the round table (what it already does, what it needs)."""
 
     sequence = models.ForeignKey(
@@ -193,7 +146,7 @@ class Contribution(models.Model):
         return self.organisation_label or (str(self.organisation) if self.organisation_id else "")
 
 
-class GroupeTravail(models.Model):
+class GroupeTravail(Redaction):
     """A breakout group (by need: mobility, retraining...; by public: category A, B, C)."""
 
     sequence = models.ForeignKey(
@@ -232,7 +185,7 @@ class Constat(models.Model):
         return self.text[:80]
 
 
-class Ressource(models.Model):
+class Ressource(Redaction):
     """A resource presented to the network (a training path, a guide, a toolbox)."""
 
     sequence = models.ForeignKey(
@@ -416,6 +369,70 @@ class Attestation(models.Model):
     class Meta:
         verbose_name = _("attestation de participation")
         verbose_name_plural = _("attestations de participation")
+
+    def __str__(self):
+        return str(self.inscription)
+
+
+class ReglagesLivret(Redaction):
+    """A booklet's back matter, chosen per workshop: the second annex, an « Annexes » divider page and a
+    back cover. Without a row the booklet has the charter in force as annex 2, no divider, no back cover."""
+
+    atelier = models.OneToOneField(
+        Atelier, verbose_name=_("atelier"), on_delete=models.CASCADE, related_name="reglages_livret"
+    )
+    annexe2 = models.CharField(_("annexe 2"), max_length=16, choices=Annexe2.choices, default=Annexe2.CHARTE)
+    annexe2_titre = models.CharField(
+        _("titre de l'annexe 2"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Pour un texte propre à ce livret, par exemple « La charte et les actions prioritaires »."
+        ),
+    )
+    annexe2_texte = SanitisedHTMLField(_("texte de l'annexe 2"), blank=True, help_text=RICH_TEXT_HELP)
+    page_annexes = models.BooleanField(
+        _("page de séparation « Annexes »"),
+        default=False,
+        help_text=_("Une page de titre « Annexes » avant la liste des participants."),
+    )
+    quatrieme_couverture = SanitisedHTMLField(
+        _("quatrième de couverture"),
+        blank=True,
+        help_text=_("Remerciements, liens utiles : la dernière page du livret. Vide : pas de quatrième."),
+    )
+
+    class Meta:
+        verbose_name = _("réglages du livret")
+        verbose_name_plural = _("réglages des livrets")
+
+    def __str__(self):
+        return str(self.atelier)
+
+
+class LienLivretQuerySet(models.QuerySet):
+    def utilisables(self, now):
+        return self.filter(used_at__isnull=True, expires_at__gt=now)
+
+
+class LienLivret(models.Model):
+    """A signed, single-use, expiring link to a published booklet, sent to a participant whose account
+    has no password yet. Only the token's SHA-256 is stored; the link is spent by its first download."""
+
+    inscription = models.ForeignKey(
+        Inscription, verbose_name=_("inscription"), on_delete=models.CASCADE, related_name="liens_livret"
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    objects = LienLivretQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lien de téléchargement du livret")
+        verbose_name_plural = _("liens de téléchargement du livret")
+        ordering = ["-created_at"]
 
     def __str__(self):
         return str(self.inscription)

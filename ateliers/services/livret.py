@@ -9,6 +9,7 @@ of queries, PDF rendered by `fabrique.pdf`, file saved once on the row, "prêt")
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -36,6 +37,7 @@ from ateliers.models import (
     Intervenant,
     Livret,
     LivretStatus,
+    Question,
     Sequence,
 )
 from ateliers.models.livret import (
@@ -119,9 +121,15 @@ def _speaker(intervenant):
     }
 
 
+_QUOTE_AUTHOR = re.compile(
+    r"<p>((?:—|--)[^<]*(?:<(?:em|strong)>[^<]*</(?:em|strong)>[^<]*)*)</p>(\s*</blockquote>)"
+)
+
+
 def _rich(html):
-    """Rich text as the template receives it: cleaned again (defence in depth), then marked safe."""
-    return mark_safe(sanitise_rich_text(html))
+    """Rich text as the template receives it: cleaned again (defence in depth), a pull quote's last line
+    starting with « — » marked as its author, then marked safe."""
+    return mark_safe(_QUOTE_AUTHOR.sub(r'<p class="citation-auteur">\1</p>\2', sanitise_rich_text(html)))
 
 
 def _part(sequence, number):
@@ -142,13 +150,11 @@ def _part(sequence, number):
         "speakers": [_speaker(i) for i in sequence.intervenants.all()],
         "texte": _rich(contenu.texte) if contenu else "",
         "points_cles": _rich(contenu.points_cles) if contenu else "",
-        "citations": list(sequence.citations.all()),
         "questions": [
             {
                 "question": q.question,
                 "asked_by": q.asked_by,
-                "answered_by": q.answered_by,
-                "answer": _rich(q.answer),
+                "reponses": [{"answered_by": r.answered_by, "text": _rich(r.text)} for r in q.reponses.all()],
             }
             for q in sequence.questions.all()
         ],
@@ -233,8 +239,7 @@ def build_context(atelier):
         .select_related("contenu")
         .prefetch_related(
             Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
-            "citations",
-            "questions",
+            Prefetch("questions", queryset=Question.objects.prefetch_related("reponses")),
             "contributions__organisation",
             Prefetch("groupes", queryset=GroupeTravail.objects.prefetch_related("constats")),
             "ressources",
@@ -271,9 +276,9 @@ def check_content(context):
     size = 0
     for part in context["parts"]:
         rich = [part["texte"], part["points_cles"], part["description"]]
-        rich += [q["answer"] for q in part["questions"]] + [q["question"] for q in part["questions"]]
+        rich += [q["question"] for q in part["questions"]]
+        rich += [r["text"] for q in part["questions"] for r in q["reponses"]]
         rich += [c["text"] for c in part["contributions"]]
-        rich += [c.text for c in part["citations"]]
         for groupe in part["groupes"]:
             rich += [groupe["synthese"], *groupe["constats"]]
         rich += [r["description"] for r in part["ressources"]]

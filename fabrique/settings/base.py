@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "dsfr",
+    "django_prose_editor",
     "django_filters",
     "import_export",
     "allauth",

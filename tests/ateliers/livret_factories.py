@@ -3,13 +3,13 @@
 from accompagnement.enums import OrganisationKind
 from ateliers.enums import Presence, SequenceKind
 from ateliers.models import (
-    Citation,
     Constat,
     ContenuSequence,
     Contribution,
     GroupeTravail,
     Intervenant,
-    QuestionReponse,
+    Question,
+    Reponse,
     Ressource,
     Sequence,
 )
@@ -54,11 +54,13 @@ def make_booklet_atelier(
             first_name="Camille", last_name=f"Orateur{order}", role="Directrice", organisation_label="DGAFP"
         )
         sequence.intervenants.add(speaker)
-        ContenuSequence.objects.create(
-            sequence=sequence, texte=PARAGRAPH * paragraphs, points_cles="<ul><li>Un point clé</li></ul>"
+        quote = (
+            f"<blockquote><p>« Citation de la partie {order + 1} »</p><p>— Camille Orateur</p></blockquote>"
         )
-        Citation.objects.create(
-            sequence=sequence, text=f"Citation de la partie {order + 1}", author="Camille Orateur"
+        ContenuSequence.objects.create(
+            sequence=sequence,
+            texte=PARAGRAPH * paragraphs + quote,
+            points_cles="<ul><li>Un point clé</li></ul>",
         )
         if kind == SequenceKind.FEUILLE_DE_ROUTE:
             for i in range(3):
@@ -67,9 +69,8 @@ def make_booklet_atelier(
                 )
         if kind == SequenceKind.DEBAT:
             for i in range(3):
-                QuestionReponse.objects.create(
-                    sequence=sequence, question=f"Question {i} ?", answered_by="Camille", answer=PARAGRAPH
-                )
+                question = Question.objects.create(sequence=sequence, order=i, question=f"Question {i} ?")
+                Reponse.objects.create(question=question, answered_by="Camille", text=PARAGRAPH)
         if kind == SequenceKind.COMMUNICATION:
             Ressource.objects.create(
                 sequence=sequence,

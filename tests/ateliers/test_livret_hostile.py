@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 
-from ateliers.models import Citation, ContenuSequence, Livret, LivretStatus, QuestionReponse
+from ateliers.models import ContenuSequence, Livret, LivretStatus, Question, Reponse
 from ateliers.services import livret as livret_service
 from ateliers.tasks import render_livret
 from fabrique.pdf import render_pdf_document
@@ -87,8 +87,8 @@ def test_livret_hostile_content_saved_normally_gives_a_clean_pdf(atelier, case, 
     contenu.texte = HOSTILE[case]
     contenu.save()
     # Plain-text fields are escaped by the templates: the markup shows as text, never as HTML.
-    Citation.objects.filter(sequence__atelier=atelier).update(text=HOSTILE[case])
-    QuestionReponse.objects.filter(sequence__atelier=atelier).update(question=HOSTILE[case])
+    Question.objects.filter(sequence__atelier=atelier).update(question=HOSTILE[case], asked_by=HOSTILE[case])
+    Reponse.objects.filter(question__sequence__atelier=atelier).update(answered_by=HOSTILE[case])
     livret = Livret.objects.create(atelier=atelier, version=1)
     assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET
     livret.refresh_from_db()
