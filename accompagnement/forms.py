@@ -93,10 +93,9 @@ class LinksField(forms.CharField):
 
 
 def organisation_label(organisation):
-    """« MJ — Secrétariat général (SG) »: a direction's name alone is ambiguous across ministries."""
-    if organisation.parent_id:
-        return f"{organisation.parent.short_name} — {organisation}"
-    return str(organisation)
+    """« Secrétariat général (SG) — Ministère de la Justice »: a direction's name alone is ambiguous across
+    ministries. The queryset selects `parent__parent`, so naming every option costs no query."""
+    return organisation.nom_complet
 
 
 class DispositifForm(DsfrBaseForm, forms.ModelForm):
@@ -160,7 +159,7 @@ class DispositifForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations.select_related("parent").order_by(
+        self.fields["organisation"].queryset = organisations.select_related("parent__parent").order_by(
             "parent__name", "name"
         )
         self.fields["organisation"].empty_label = _("Choisir une organisation")
@@ -175,5 +174,5 @@ class AdoptionForm(DsfrBaseForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations.select_related("parent")
+        self.fields["organisation"].queryset = organisations.select_related("parent__parent")
         self.fields["organisation"].label_from_instance = organisation_label

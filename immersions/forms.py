@@ -1,6 +1,7 @@
 """Forms of immersions and agreements: DSFR rendering, clear errors next to the fields."""
 
 import uuid
+from operator import attrgetter
 
 from django import forms
 from django.conf import settings
@@ -36,13 +37,19 @@ class PartiesFormMixin:
 
     def setup_parties(self, user):
         self.user = user
-        services = Organisation.objects.actives().filter(parent__isnull=False).select_related("parent")
+        # « Secrétariat général (SG) — Ministère des Armées »: a service's name alone exists in several
+        # ministries; its parents are selected with it, so naming the options costs no query.
+        services = (
+            Organisation.objects.actives().filter(parent__isnull=False).select_related("parent__parent")
+        )
         self.fields["origin"].queryset = _roots(user)
         self.fields["host"].queryset = Organisation.objects.actives().racines()
         self.fields["origin_service"].queryset = (
             services if user.is_staff else services.filter(id__in=lead_scope(user))
         )
         self.fields["host_service"].queryset = services
+        for name in ("origin_service", "host_service"):
+            self.fields[name].label_from_instance = attrgetter("nom_complet")
         for name in ("start_date", "end_date"):
             self.fields[name].widget = DateInput()
         if self.instance.pk is None:

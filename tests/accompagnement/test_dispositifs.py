@@ -484,3 +484,24 @@ def test_catalogue_clear_filters_only_when_a_filter_is_set(client, ministries, c
     client.force_login(ministries["lead_a"])
     assert "Effacer les filtres" not in client.get(LIST, {"q": "", "tri": "title"}).content.decode()
     assert "Effacer les filtres" in client.get(LIST, {"q": "tuteur"}).content.decode()
+
+
+def test_propose_form_names_each_organisation_with_its_ministry(
+    client, ministries, django_assert_num_queries
+):
+    bureau = OrganisationFactory(name="Bureau des parcours", slug="ma-sg-bp", parent=ministries["a_sg"])
+    AdhesionFactory(organisation=bureau, user=ministries["lead_a"])
+    client.force_login(ministries["lead_a"])
+    client.get(CREATE)  # warm the session (charter acceptance is remembered in it)
+    with django_assert_num_queries(6):
+        form = client.get(CREATE).context["form"]
+    labels = [label for _value, label in form.fields["organisation"].choices][1:]
+    assert "Secrétariat général A (SG) — Ministère A" in labels
+    assert "Bureau des parcours — Ministère A" in labels  # a service is named with its ministry
+    for number in range(10):
+        AdhesionFactory(
+            user=ministries["lead_a"],
+            organisation=OrganisationFactory(name=f"Bureau {number}", parent=ministries["a_sg"]),
+        )
+    with django_assert_num_queries(6):  # 12 organisations to name, as many queries as for 2
+        client.get(CREATE)

@@ -622,3 +622,22 @@ def test_agreement_page_offers_a_derogation_when_the_one_granted_names_another_f
     response = client.post(f"/echanges/{echange.pk}/derogation/", {"reason": "Poste tenu par l'adjointe."})
     assert response.status_code == 302
     assert Derogation.objects.get(echange=echange).fonction == second
+
+
+@pytest.mark.parametrize("url", ["/immersions/nouvelle/", "/echanges/nouvelle/"])
+def test_service_options_are_named_with_their_ministry_at_a_fixed_query_count(  # noqa: PLR0917 - pytest injects fixtures by name
+    client, origin_service, host, staff, django_assert_num_queries, url
+):
+    direction = OrganisationFactory(parent=host, name="Secrétariat général", acronym="SG")
+    OrganisationFactory(parent=direction, name="Bureau des parcours")  # a service of a direction
+    client.force_login(staff)
+    client.get(url)  # warm the session (charter acceptance is remembered in it)
+    at_few = _measure(client, url)
+    content = client.get(url).content.decode()
+    assert "Direction des ressources humaines (DRH) — Ministère d&#x27;origine" in content
+    assert "Secrétariat général (SG) — Ministère d&#x27;accueil" in content
+    assert "Bureau des parcours — Ministère d&#x27;accueil" in content  # its ministry, not its direction
+    for number in range(30):
+        OrganisationFactory(parent=direction, name=f"Bureau {number}")
+    with django_assert_num_queries(at_few):
+        client.get(url)
