@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -37,7 +38,50 @@ class StaffAdminMixin:
         return permissions.is_staff(request.user)
 
 
-class AdhesionInline(StaffAdminMixin, admin.TabularInline):
+def nom_complet(organisation):
+    """« Secrétariat général — Ministère des Armées »: an organisation named with its ministry or body."""
+    return organisation.nom_complet
+
+
+class OrganisationAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete (select2): an organisation is offered with its ministry or body (point 8),
+    its parents selected with it so that a page of results costs the same whatever their depth."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is Organisation:
+            queryset = queryset.select_related("parent__parent")
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Organisation):
+            result["text"] = obj.nom_complet
+        return result
+
+
+def organisation_autocomplete_view(request):
+    return OrganisationAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# The default admin site's autocomplete, read when its URLs are built (fabrique/urls.py, after every
+# admin module is loaded): the same view for every model, organisations named with their ministry.
+admin.site.autocomplete_view = organisation_autocomplete_view
+
+
+class OrganisationNommeeMixin:
+    """Organisation fields of a ModelAdmin or inline show « Secrétariat général — Ministère des Armées »
+    (the autocomplete's selected value too), the parents selected with them."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and db_field.related_model is Organisation:
+            formfield.queryset = formfield.queryset.select_related("parent__parent")
+            formfield.label_from_instance = nom_complet
+        return formfield
+
+
+class AdhesionInline(OrganisationNommeeMixin, StaffAdminMixin, admin.TabularInline):
     model = Adhesion
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -209,14 +253,51 @@ class ChildInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(StaffAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "acronym", "slug", "kind", "parent", "active", "member_count", "dispositif_count"]
+class OrganisationAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
+    """Staff also set here how a ministry or body heads the participant lists (ateliers.services.annexe):
+    its short label, its rank (editable in the list, to reorder the headings quickly; empty, the built-in
+    protocol order of the government) and, for a public body, its supervising ministry."""
+
+    list_display = [
+        "nom_complet",
+        "acronym",
+        "kind",
+        "libelle_court",
+        "rang_protocolaire",
+        "tutelle",
+        "active",
+        "member_count",
+        "dispositif_count",
+    ]
+    list_display_links = ["nom_complet"]
+    list_editable = ["rang_protocolaire"]
     list_filter = ["kind", "active", ("parent", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["parent"]
-    search_fields = ["name", "acronym", "slug", "parent__name", "parent__acronym"]
+    list_select_related = ["parent__parent", "tutelle"]
+    search_fields = [
+        "name",
+        "acronym",
+        "slug",
+        "libelle_court",
+        "parent__name",
+        "parent__acronym",
+        "parent__parent__name",
+        "parent__parent__acronym",
+    ]
     prepopulated_fields = {"slug": ["acronym", "name"]}
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "tutelle"]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "acronym", "slug", "parent", "active"]}),
+        (
+            _("Listes de participants et annexe des livrets"),
+            {"fields": ["libelle_court", "rang_protocolaire", "tutelle"]},
+        ),
+        (_("Échanges de talents"), {"fields": ["cliquet"]}),
+    ]
     inlines = [ChildInline]
+
+    @admin.display(description=_("organisation"), ordering="name")
+    def nom_complet(self, obj):
+        return obj.nom_complet
 
     def get_queryset(self, request):
         return (
@@ -243,12 +324,16 @@ class OrganisationAdmin(StaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Adhesion)
-class AdhesionAdmin(StaffAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "function", "active"]
+class AdhesionAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "organisation_nom_complet", "role", "function", "active"]
     list_filter = ["role", "active", "organisation__kind"]
-    list_select_related = ["user", "organisation"]
+    list_select_related = ["user", "organisation__parent__parent"]
     search_fields = ["user__email", "user__last_name", "organisation__name", "organisation__acronym"]
     autocomplete_fields = ["user", "organisation"]
+
+    @admin.display(description=_("organisation"), ordering="organisation__name")
+    def organisation_nom_complet(self, obj):
+        return obj.organisation.nom_complet
 
 
 class DispositifAdminForm(forms.ModelForm):
@@ -283,11 +368,19 @@ class DispositifAdminForm(forms.ModelForm):
 
 
 @admin.register(Dispositif)
-class DispositifAdmin(StaffAdminMixin, admin.ModelAdmin):
+class DispositifAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
     form = DispositifAdminForm
-    list_display = ["title", "organisation", "kind", "maturity", "is_model", "updated_at", "updated_by"]
+    list_display = [
+        "title",
+        "organisation_nom_complet",
+        "kind",
+        "maturity",
+        "is_model",
+        "updated_at",
+        "updated_by",
+    ]
     list_filter = ["kind", "maturity", "is_model", "organisation__kind"]
-    list_select_related = ["organisation__parent", "updated_by"]
+    list_select_related = ["organisation__parent__parent", "updated_by"]
     search_fields = ["title", "summary", "organisation__name", "organisation__acronym"]
     autocomplete_fields = ["organisation", "model_of"]
     readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
@@ -295,6 +388,10 @@ class DispositifAdmin(StaffAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return permissions.dispositifs_editable_by(request.user).select_related(*self.list_select_related)
+
+    @admin.display(description=_("organisation"), ordering="organisation__name")
+    def organisation_nom_complet(self, obj):
+        return obj.organisation.nom_complet
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

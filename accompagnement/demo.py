@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from accompagnement.enums import Besoin, DispositifKind, Maturite, OrganisationKind, Public, Role
 from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
+from ateliers.models import ReglageAnnexe
 
 DEMO_PASSWORD = "demo-fabrique-2026"  # noqa: S105 - printed to the developer on purpose, demo only
 
@@ -97,6 +98,24 @@ ORGANISATIONS = [
     (K.PARTENAIRE_PRIVE, "Entreprise partenaire (direction des ressources humaines)", "Partenaire RH", []),
 ]
 
+# How the ministries head the participant lists (the booklet's annex): a short label where it reads better
+# than the full name. Their order is left to the government's protocol order built into
+# ateliers.services.annexe (staff change it with `rang_protocolaire` in the admin).
+LIBELLES_COURTS = {
+    "mj": "Justice",
+    "miom": "Intérieur et Outre-mer",
+    "mef": "Économie et Finances",
+    "masa": "Agriculture",
+    "mte": "Transition écologique",
+    "minarm": "Armées",
+    "menj": "Éducation nationale",
+    "mc": "Culture",
+    "mtfp": "Transformation et Fonction publiques",
+}
+# Public bodies and their supervising ministry (the CNRS's, Research, is not in the demo network: it shows
+# how a body without tutelle stays under the public bodies' common heading).
+TUTELLES = {"vnf": "mte", "ign": "mte", "louvre": "mc"}
+
 # (email, first name, last name, organisation slug, role, function, is_staff)
 ACCOUNTS = [
     (
@@ -144,8 +163,15 @@ def organisation_slug(acronym, parent=None):
 
 def seed_organisations():
     for kind, name, acronym, directions in ORGANISATIONS:
+        slug = organisation_slug(acronym)
         root, _ = Organisation.objects.update_or_create(
-            slug=organisation_slug(acronym), defaults={"kind": kind, "name": name, "acronym": acronym}
+            slug=slug,
+            defaults={
+                "kind": kind,
+                "name": name,
+                "acronym": acronym,
+                "libelle_court": LIBELLES_COURTS.get(slug, ""),
+            },
         )
         for direction_name, direction_acronym in directions:
             Organisation.objects.update_or_create(
@@ -157,6 +183,18 @@ def seed_organisations():
                     "parent": root,
                 },
             )
+
+
+def seed_tutelles():
+    for slug, tutelle in TUTELLES.items():
+        Organisation.objects.filter(slug=slug).update(tutelle=Organisation.objects.get(slug=tutelle))
+
+
+def seed_reglage_annexe():
+    """The network's settings of the participant lists (the row without a workshop), with the model's
+    defaults: all PFRH under one heading, public bodies under one heading, « Prénom NOM ». Kept as staff
+    left it when it exists."""
+    ReglageAnnexe.objects.get_or_create(atelier=None)
 
 
 def seed_account(email, first_name, last_name, *, organisation_slug, role, function, is_staff=False):
@@ -216,6 +254,8 @@ def seed_dispositifs():
 def seed():
     """Create or refresh the network's organisations, members and schemes; returns the summary lines."""
     seed_organisations()
+    seed_tutelles()
+    seed_reglage_annexe()
     lines = []
     for email, first, last, slug, role, function, is_staff in ACCOUNTS:
         user = seed_account(

@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accompagnement.enums import OrganisationKind
-from accompagnement.models import Organisation, fold, roots_of
+from accompagnement.models import Organisation
 from ateliers import emails
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RappelKind
 from ateliers.models import Atelier, Inscription, Rappel
@@ -21,17 +20,6 @@ from ateliers.permissions import can_cancel, can_manage, can_register, is_staff,
 
 # A workshop that took place (or whose booklet is out) no longer moves people off its waiting list.
 NO_PROMOTION = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE, AtelierStatus.ANNULE}
-
-# Participant lists show ministries first, then directions, public bodies, PFRH, foreign administrations,
-# private partners.
-KIND_RANK = {
-    OrganisationKind.MINISTERE: 0,
-    OrganisationKind.DIRECTION: 1,
-    OrganisationKind.ETABLISSEMENT_PUBLIC: 2,
-    OrganisationKind.PFRH: 3,
-    OrganisationKind.ADMINISTRATION_ETRANGERE: 4,
-    OrganisationKind.PARTENAIRE_PRIVE: 5,
-}
 
 
 class RegistrationError(Exception):
@@ -51,25 +39,6 @@ class RegistrationResult:
     @property
     def waiting(self):
         return self.inscription.status == InscriptionStatus.LISTE_ATTENTE
-
-
-def group_by_organisation(inscriptions):
-    """[(ministry or body at the top, [registrations])]: the participants page's, the sign-in sheet's and
-    the booklet's grouping. Groups by kind then name, people by name, accents and case ignored. The roots
-    are found in one query whatever the depth of the organisations (`roots_of`)."""
-    inscriptions = list(inscriptions)
-    roots = roots_of({inscription.organisation_id for inscription in inscriptions})
-    groups = {}
-    for inscription in inscriptions:
-        root = roots[inscription.organisation_id]
-        groups.setdefault(root.pk, (root, []))[1].append(inscription)
-    ordered = sorted(
-        groups.values(), key=lambda group: (KIND_RANK.get(group[0].kind, 99), fold(group[0].name))
-    )
-    return [
-        (root, sorted(rows, key=lambda i: (fold(i.user.last_name), fold(i.user.first_name))))
-        for root, rows in ordered
-    ]
 
 
 def _date(value):
@@ -121,7 +90,7 @@ def waiting_position(inscription):
     )
 
 
-def register(atelier, user, *, by, organisation=None, consent_annuaire=True, notify=True):
+def register(atelier, user, *, by, organisation=None, consent_annuaire=False, notify=True):
     """Register `user` to `atelier` on behalf of `by`; confirmed while seats remain, else waiting list.
 
     A member registers themselves or a colleague of their own organisation, while registrations are

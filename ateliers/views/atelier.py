@@ -24,8 +24,9 @@ from ateliers.filters import EmargementFilter
 from ateliers.forms import ColleagueInscriptionForm, EmargementForm, InscriptionForm
 from ateliers.models import Atelier, Inscription, Intervenant, Livret, Programme
 from ateliers.resources import InscriptionExportResource
+from ateliers.services import annexe
 from ateliers.services import inscriptions as inscription_services
-from ateliers.services.inscriptions import RegistrationError, group_by_organisation
+from ateliers.services.inscriptions import RegistrationError
 from fabrique.pdf import render_pdf_document
 
 EXPORT_FORMATS = {
@@ -282,18 +283,14 @@ def mes_inscriptions(request):
 
 
 def participants(request, pk):
-    """Confirmed participants who agreed to appear, grouped by ministry or body; members only."""
+    """Confirmed participants who agreed to appear, under the booklet's headings (services.annexe);
+    members only."""
     atelier = get_object_or_404(
         permissions.ateliers_visible_to(request.user).select_related("programme"), pk=pk
     )
     if not permissions.can_see_participants(request.user, atelier):
         raise PermissionDenied
-    confirmed = list(
-        Inscription.objects.confirmees()
-        .filter(atelier=atelier)
-        .select_related("user", "organisation")
-        .order_by("user__last_name", "user__first_name")
-    )
+    confirmed = list(Inscription.objects.confirmees().filter(atelier=atelier).select_related("user"))
     shown = [i for i in confirmed if i.consent_annuaire]
     return render(
         request,
@@ -301,7 +298,8 @@ def participants(request, pk):
         {
             "title": _("Participants — %(atelier)s") % {"atelier": atelier},
             "atelier": atelier,
-            "groups": group_by_organisation(shown),
+            "rubriques": annexe.grouper(shown, atelier),
+            "can_manage": permissions.can_manage(request.user),
             "shown_count": len(shown),
             "hidden_count": len(confirmed) - len(shown),
             "breadcrumb_data": {
@@ -322,14 +320,10 @@ def _staff_atelier(request, pk):
 
 
 def emargement(request, pk):
-    """Check-in on the day: every confirmed person with a presence choice, one submit for the page."""
+    """Check-in on the day: every confirmed person with a presence choice, under the booklet's headings
+    (services.annexe), one submit for the page."""
     atelier = _staff_atelier(request, pk)
-    queryset = (
-        Inscription.objects.confirmees()
-        .filter(atelier=atelier)
-        .select_related("user", "organisation__parent")
-        .order_by("user__last_name", "user__first_name")
-    )
+    queryset = Inscription.objects.confirmees().filter(atelier=atelier).select_related("user")
     filterset = EmargementFilter(request.GET or None, queryset=queryset)
     rows = list(filterset.qs)
     form = EmargementForm(request.POST or None, inscriptions=rows)
@@ -352,7 +346,17 @@ def emargement(request, pk):
             "title": _("Émargement — %(atelier)s") % {"atelier": atelier},
             "atelier": atelier,
             "filter": filterset,
-            "rows": [(inscription, form[f"presence_{inscription.pk}"]) for inscription in rows],
+            "rubriques": [
+                (
+                    rubrique,
+                    [
+                        (personne, form[f"presence_{personne.inscription.pk}"])
+                        for personne in rubrique.personnes
+                    ],
+                )
+                for rubrique in annexe.grouper(rows, atelier)
+            ],
+            "shown_count": len(rows),
             "form": form,
             "present_count": sum(1 for i in rows if i.presence == Presence.PRESENT),
             "breadcrumb_data": {
@@ -367,17 +371,16 @@ def emargement(request, pk):
 
 
 def emargement_pdf(request, pk):
-    """The printable sign-in sheet, grouped by ministry or body, rendered by the one safe PDF helper."""
+    """The printable sign-in sheet under the booklet's headings (services.annexe), rendered by the one
+    safe PDF helper."""
     atelier = _staff_atelier(request, pk)
-    confirmed = (
-        Inscription.objects.confirmees().filter(atelier=atelier).select_related("user", "organisation")
-    )
+    confirmed = Inscription.objects.confirmees().filter(atelier=atelier).select_related("user")
     document = render_pdf_document(
         "ateliers/emargement_pdf.html",
         {
             "title": _("Feuille d'émargement — %(atelier)s") % {"atelier": atelier},
             "atelier": atelier,
-            "groups": group_by_organisation(confirmed),
+            "rubriques": annexe.grouper(confirmed, atelier),
         },
     )
     response = HttpResponse(document.content, content_type="application/pdf")
@@ -386,16 +389,13 @@ def emargement_pdf(request, pk):
 
 
 def export(request, pk, fmt):
-    """Every registration of a workshop (all statuses) as CSV or XLSX, for staff."""
+    """Every registration of a workshop (all statuses) as CSV or XLSX, for staff, under the booklet's
+    headings and in their order (services.annexe)."""
     atelier = _staff_atelier(request, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    queryset = (
-        Inscription.objects.filter(atelier=atelier)
-        .select_related("atelier", "user", "organisation", "registered_by")
-        .order_by("status", "organisation__name", "user__last_name")
-    )
-    dataset = InscriptionExportResource().export(queryset=queryset)
+    queryset = Inscription.objects.filter(atelier=atelier).select_related("user", "registered_by")
+    dataset = InscriptionExportResource(atelier=atelier).export(queryset=queryset)
     content_type, extension = EXPORT_FORMATS[fmt]
     content = dataset.export(fmt)
     if fmt == "csv":
