@@ -15,9 +15,8 @@ CONSENT_HELP = _(
 class InscriptionForm(DsfrBaseForm):
     """Register oneself."""
 
-    consent_annuaire = forms.BooleanField(
-        label=CONSENT_LABEL, help_text=CONSENT_HELP, required=False, initial=True
-    )
+    # Consent is an act: the box starts unchecked (and an unchecked box records a refusal).
+    consent_annuaire = forms.BooleanField(label=CONSENT_LABEL, help_text=CONSENT_HELP, required=False)
 
 
 class ColleagueInscriptionForm(DsfrBaseForm):
@@ -27,7 +26,6 @@ class ColleagueInscriptionForm(DsfrBaseForm):
     consent_annuaire = forms.BooleanField(
         label=_("Ce collègue accepte de figurer dans la liste des participants du livret"),
         required=False,
-        initial=True,
     )
 
     def __init__(self, *args, colleagues, **kwargs):

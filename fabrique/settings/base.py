@@ -316,6 +316,7 @@ LIVRET_SOFT_TIME_LIMIT = env.int("LIVRET_SOFT_TIME_LIMIT", default=90)
 LIVRET_TIME_LIMIT = env.int("LIVRET_TIME_LIMIT", default=120)
 # A version "en cours" longer than this lost its worker: the sweep queues it again.
 LIVRET_STUCK_AFTER_SECONDS = env.int("LIVRET_STUCK_AFTER_SECONDS", default=LIVRET_TIME_LIMIT + 60)
+LIVRET_LINK_DAYS = env.int("LIVRET_LINK_DAYS", default=30)  # signed download link without a password
 
 # --- Immersions and Talent Exchange ------------------------------------------------------------------
 IMMERSION_MAX_DAYS = env.int("IMMERSION_MAX_DAYS", default=90)
