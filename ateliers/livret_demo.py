@@ -1,15 +1,25 @@
 """Demo booklet: what was said at the April 2023 launch workshop, rendered and published.
 
 Runs after `ateliers.demo.seed()` (which creates the 2023 programme's workshop n° 1, its running order
-and its participants). Idempotent: content is updated in place, and a new version is rendered and
-published only when the booklet's content changed since the published one.
+and its participants). Idempotent: content is updated in place, the speakers' photos are generated once
+(initials on a coloured disc, saved through the storage), and a new version is rendered and published
+only when the booklet's content changed since the published one.
+
+The booklet shows what the studio offers: pull quotes between the paragraphs where they were said, a
+debate question with two answerers, the speakers' portraits, the charter and priority actions as presented
+that day as annex 2 (no network-wide charter version is created), an « Annexes » divider and a back cover.
 """
 
+import io
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
+from PIL import Image, ImageDraw, ImageFont
 
 from accompagnement.models import Organisation, User
-from ateliers.enums import AtelierStatus, SequenceKind
+from ateliers.enums import Annexe2, AtelierStatus, SequenceKind
 from ateliers.models import (
     Atelier,
     AtelierTransition,
@@ -17,8 +27,10 @@ from ateliers.models import (
     ContenuSequence,
     Contribution,
     GroupeTravail,
+    Intervenant,
     Livret,
     Question,
+    ReglagesLivret,
     Reponse,
     Ressource,
 )
@@ -27,14 +39,32 @@ from ateliers.services import livret as livret_service
 
 STAFF_EMAIL = "admin@dgafp.gouv.fr"
 
+
+def _quote(text, author, role):
+    """A pull quote as the editor writes it: a <blockquote>, its author on a last line starting with —."""
+    signature = ", ".join(part for part in [author, role] if part)
+    return f"<blockquote><p>« {escape(text)} »</p><p>— {escape(signature)}</p></blockquote>"
+
+
+# Each séquence's text is written as the rapporteur typed it in the studio: paragraphs, sub-headings,
+# lists, and the pull quotes at the place where they were said.
 TEXTES = {
     SequenceKind.OUVERTURE: {
-        "texte": """
+        "texte": (
+            """
 <p>La directrice générale adjointe a ouvert l'atelier en rappelant l'origine de la Fabrique : la
 <strong>stratégie interministérielle 2022-2024 d'accompagnement des mobilités et des évolutions
 professionnelles</strong> (SIAMEP) a fait de l'accompagnement personnalisé des agents un levier de
 l'attractivité de la fonction publique. Beaucoup de ministères ont déjà construit des dispositifs ; peu se
 connaissent, et aucun n'en a la vue d'ensemble.</p>
+"""
+            + _quote(
+                "Nous ne partons pas de rien : chaque ministère a inventé quelque chose. "
+                "Notre travail, c'est de le rendre visible et de le faire circuler.",
+                "Hélène Marchand",
+                "directrice générale adjointe de l'administration et de la fonction publique",
+            )
+            + """
 <h3>Pourquoi un réseau</h3>
 <p>Les têtes de réseau de l'accompagnement RH partagent les mêmes questions : comment repérer les agents
 qui souhaitent évoluer, comment organiser une période d'immersion, comment mesurer ce que produit un
@@ -46,7 +76,8 @@ accompagnement. La Fabrique leur offre un lieu pour y travailler <em>entre pairs
 <li>outiller les périodes d'immersion professionnelle (qui demande, qui accepte, quel bilan) ;</li>
 <li>produire après chaque atelier un livrable opérationnel, ce livret, pour que le travail circule.</li>
 </ul>
-""",
+"""
+        ),
         "points_cles": """
 <ul>
 <li>Trois à quatre ateliers par an, autour des trois thèmes prioritaires du programme 2023.</li>
@@ -54,16 +85,6 @@ accompagnement. La Fabrique leur offre un lieu pour y travailler <em>entre pairs
 <li>Des immersions apprenantes entre deux ateliers.</li>
 </ul>
 """,
-        "citations": [
-            (
-                (
-                    "Nous ne partons pas de rien : chaque ministère a inventé quelque chose. "
-                    "Notre travail, c'est de le rendre visible et de le faire circuler."
-                ),
-                "Hélène Marchand",
-                "directrice générale adjointe de l'administration et de la fonction publique",
-            ),
-        ],
     },
     SequenceKind.FEUILLE_DE_ROUTE: {
         "texte": """
@@ -142,46 +163,87 @@ désignent pas les mêmes missions d'un ministère à l'autre ;</li>
         ],
     },
     SequenceKind.DEBAT: {
-        "texte": """
+        "texte": (
+            """
 <p>Animé par la cheffe de projet de la Fabrique, l'échange a confronté l'expérience d'une agence publique
 de reconversion et celle d'une direction des ressources humaines d'un grand groupe privé. Les deux
 intervenants se sont retrouvés sur un point : un accompagnement réussi commence <em>avant</em> la
 demande de l'agent, par une culture de la mobilité portée par l'encadrement.</p>
-""",
+<p>La directrice des ressources humaines a d'abord décrit la politique de son groupe : chaque poste
+ouvert est d'abord proposé en interne, et un agent qui part vers une autre entité du groupe n'est pas
+considéré comme une perte pour son service.</p>
+"""
+            + _quote(
+                "Si l'on veut garder les talents, il faut accepter de les laisser partir.",
+                "Sophie Laurent",
+                "directrice des ressources humaines d'un groupe industriel",
+            )
+            + """
+<p>Le directeur de l'Agence de reconversion de la Défense a répondu par l'expérience des militaires et
+des civils de la défense qui changent de métier : une reconversion réussie suppose du temps, un
+accompagnement individuel et la possibilité d'essayer avant de s'engager.</p>
+"""
+            + _quote(
+                "Une reconversion se prépare comme un projet, avec un calendrier et un droit à l'erreur.",
+                "Olivier Garnier",
+                "directeur de l'Agence de reconversion de la Défense",
+            )
+            + """
+<p>La salle a ensuite posé ses questions aux deux intervenants.</p>
+"""
+        ),
         "questions": [
             (
                 "Comment repérer les agents qui ont besoin d'un accompagnement avant qu'ils ne partent ?",
                 "Claire Dubois (DGAFP)",
-                "Olivier Garnier",
-                (
-                    "<p>Par l'entretien professionnel d'abord, à condition que les encadrants soient "
-                    "formés à "
-                    "poser la question de l'évolution. Nous avons aussi ouvert une permanence sans "
-                    "rendez-vous : "
-                    "un tiers des agents qui y viennent n'en auraient parlé à personne dans leur service.</p>"
-                ),
+                [
+                    (
+                        "Olivier Garnier",
+                        (
+                            "<p>Par l'entretien professionnel d'abord, à condition que les encadrants soient "
+                            "formés à poser la question de l'évolution. Nous avons aussi ouvert une "
+                            "permanence sans rendez-vous : un tiers des agents qui y viennent n'en "
+                            "auraient parlé à personne dans leur service.</p>"
+                        ),
+                    ),
+                    (
+                        "Sophie Laurent",
+                        (
+                            "<p>Chez nous, ce sont les revues de talents : deux fois par an, chaque manager "
+                            "présente les souhaits d'évolution de son équipe. Un souhait exprimé et resté "
+                            "sans réponse depuis plus d'un an déclenche un rendez-vous avec les RH.</p>"
+                        ),
+                    ),
+                ],
             ),
             (
                 "Dans le privé, qui porte l'accompagnement : les RH ou les managers ?",
                 "Claire Dubois (DGAFP)",
-                "Sophie Laurent",
-                (
-                    "<p>Les deux, avec des rôles clairs. Le manager ouvre la discussion ; les RH apportent "
-                    "les "
-                    "outils, les bilans, les passerelles. Nous mesurons chaque année la part des postes "
-                    "pourvus "
-                    "par mobilité interne : c'est l'indicateur que notre direction générale regarde.</p>"
-                ),
+                [
+                    (
+                        "Sophie Laurent",
+                        (
+                            "<p>Les deux, avec des rôles clairs. Le manager ouvre la discussion ; les RH "
+                            "apportent les outils, les bilans, les passerelles. Nous mesurons chaque année "
+                            "la part des postes pourvus par mobilité interne : c'est l'indicateur que notre "
+                            "direction générale regarde.</p>"
+                        ),
+                    ),
+                ],
             ),
             (
                 "Comment garantir la confidentialité d'un projet de reconversion ?",
                 "une participante (ministère de la Culture)",
-                "Olivier Garnier",
-                (
-                    "<p>En séparant strictement l'accompagnement de l'évaluation : le conseiller ne rend "
-                    "compte "
-                    "à la hiérarchie qu'avec l'accord de l'agent, et jamais avant que le projet soit mûr.</p>"
-                ),
+                [
+                    (
+                        "Olivier Garnier",
+                        (
+                            "<p>En séparant strictement l'accompagnement de l'évaluation : le conseiller ne "
+                            "rend compte à la hiérarchie qu'avec l'accord de l'agent, et jamais avant que le "
+                            "projet soit mûr.</p>"
+                        ),
+                    ),
+                ],
             ),
         ],
         "points_cles": """
@@ -191,18 +253,6 @@ demande de l'agent, par une culture de la mobilité portée par l'encadrement.</
 <li>Suivre un indicateur simple : la part des postes pourvus par mobilité interne.</li>
 </ul>
 """,
-        "citations": [
-            (
-                "Si l'on veut garder les talents, il faut accepter de les laisser partir.",
-                "Sophie Laurent",
-                "directrice des ressources humaines d'un groupe industriel",
-            ),
-            (
-                "Une reconversion se prépare comme un projet, avec un calendrier et un droit à l'erreur.",
-                "Olivier Garnier",
-                "directeur de l'Agence de reconversion de la Défense",
-            ),
-        ],
     },
     SequenceKind.COMMUNICATION: {
         "texte": """
@@ -286,39 +336,106 @@ formulés.</p>
         ],
     },
     SequenceKind.CLOTURE: {
-        "texte": """
+        "texte": (
+            """
 <p>En clôture, la DGAFP a repris les constats des sous-groupes pour fixer la suite du programme 2023 :
 un deuxième atelier consacré au <strong>cadre de gestion des périodes d'immersion professionnelle</strong>,
-un troisième aux <strong>dispositifs collectifs et aux réseaux d'entraide</strong> entre agents. D'ici
-là, chaque tête de réseau est invitée à décrire les dispositifs de son organisation dans le catalogue de
-la plateforme.</p>
-""",
-        "citations": [
-            (
+un troisième aux <strong>dispositifs collectifs et aux réseaux d'entraide</strong> entre agents.</p>
+"""
+            + _quote(
                 "Ce livret n'est pas un compte rendu de plus : c'est notre feuille de route commune.",
                 "Hélène Marchand",
                 "directrice générale adjointe de l'administration et de la fonction publique",
-            ),
-        ],
+            )
+            + """
+<p>D'ici là, chaque tête de réseau est invitée à décrire les dispositifs de son organisation dans le
+catalogue de la plateforme, et à proposer une structure d'accueil pour les immersions apprenantes du
+réseau.</p>
+"""
+        ),
     },
 }
+
+# The speakers' few lines, by (first name, last name); their photos are generated (see `_photo`).
+PORTRAITS = {
+    ("Hélène", "Marchand"): (
+        "<p>Administratrice de l'État, elle a dirigé les ressources humaines de deux ministères avant de "
+        "rejoindre la DGAFP, où elle porte la stratégie interministérielle d'accompagnement des mobilités "
+        "et des évolutions professionnelles.</p>"
+    ),
+    ("Claire", "Dubois"): (
+        "<p>Conseillère mobilité-carrière pendant dix ans, elle anime la Fabrique de l'accompagnement RH "
+        "depuis sa création et coordonne le programme des ateliers.</p>"
+    ),
+    ("Olivier", "Garnier"): (
+        "<p>Il dirige l'agence qui accompagne chaque année plusieurs milliers de militaires et de civils "
+        "de la défense vers un nouveau métier, dans le secteur public comme dans le privé.</p>"
+    ),
+    ("Sophie", "Laurent"): (
+        "<p>Directrice des ressources humaines d'un groupe industriel de 12 000 salariés, elle y a bâti "
+        "une politique de mobilité interne qui pourvoit aujourd'hui un poste sur deux.</p>"
+    ),
+    ("Marc", "Delaunay"): (
+        "<p>Il conçoit au bureau de la formation de la DGAFP les parcours proposés aux conseillers et "
+        "aux encadrants de tous les ministères.</p>"
+    ),
+}
+# Disc colours of the generated photos (DSFR illustrative colours, dark enough for white initials).
+PHOTO_COLOURS = ["#000091", "#6a6af4", "#009081", "#a558a0", "#c3992a", "#ce614a", "#417dc4"]
+
+ANNEXE2_TITRE = "La charte et les actions prioritaires"
+ANNEXE2_TEXTE = """
+<p>Telles que présentées aux participants le jour de l'atelier de lancement.</p>
+<h3>La charte de la Fabrique de l'accompagnement RH</h3>
+<ul>
+<li><strong>Un cycle de travail</strong> : trois à quatre ateliers par an, dans un programme annuel
+construit autour de thèmes prioritaires.</li>
+<li><strong>Une communauté durable</strong> : 40 à 50 têtes de réseau des ministères, des
+établissements publics et des plateformes régionales, ou leurs représentants, invités à venir
+régulièrement.</li>
+<li><strong>Des méthodes de travail entre pairs</strong> : codéveloppement, capitalisation
+d'expériences, intervenants extérieurs, mutualisation et entraide.</li>
+<li><strong>Des immersions apprenantes</strong> dans des structures d'accueil et un travail
+complémentaire entre deux ateliers.</li>
+<li><strong>La diversité prise en compte</strong> : des ministères, des publics et des niveaux de
+maturité différents.</li>
+<li><strong>Un livrable opérationnel après chaque atelier</strong>, pour que le travail soit repris et
+diffusé.</li>
+</ul>
+<h3>Les actions prioritaires pour 2023</h3>
+<ol>
+<li>Formaliser une offre d'accompagnement personnalisé dans chaque ministère et la rendre visible dans
+un catalogue commun.</li>
+<li>Organiser le cadre de gestion des périodes d'immersion professionnelle : qui demande, qui accepte,
+quels objectifs, quel tuteur, quel bilan.</li>
+<li>Développer des dispositifs d'accompagnement collectif et des réseaux d'entraide entre agents.</li>
+<li>Construire quelques indicateurs communs à présenter aux décideurs.</li>
+</ol>
+"""
+QUATRIEME = """
+<h3>Merci</h3>
+<p>Merci aux intervenants, Hélène Marchand, Claire Dubois, Olivier Garnier, Sophie Laurent et Marc
+Delaunay, aux têtes de réseau venues de tous les ministères, des établissements publics et des
+plateformes régionales, et aux rapporteurs des sous-groupes, qui ont écrit ce livret.</p>
+<h4>Pour aller plus loin</h4>
+<ul>
+<li>Le portail de la fonction publique :
+<a href="https://www.fonction-publique.gouv.fr/">fonction-publique.gouv.fr</a></li>
+<li>Le parcours de formation en ligne : <a href="https://mentor.gouv.fr/">mentor.gouv.fr</a></li>
+<li>Écrire à l'équipe de la Fabrique :
+<a href="mailto:fabrique.accompagnement@dgafp.gouv.fr">fabrique.accompagnement@dgafp.gouv.fr</a></li>
+</ul>
+"""
 
 
 def _organisation(slug):
     return Organisation.objects.filter(slug=slug).first()
 
 
-def _quote(text, author, role):
-    """A pull quote as the editor writes it: a <blockquote>, its author on a last line starting with —."""
-    signature = ", ".join(part for part in [author, role] if part)
-    return f"<blockquote><p>« {escape(text)} »</p><p>— {escape(signature)}</p></blockquote>"
-
-
 def _seed_sequence(sequence, content):
-    quotes = "".join(_quote(*quote) for quote in content.get("citations", []))
     ContenuSequence.objects.update_or_create(
         sequence=sequence,
-        defaults={"texte": content.get("texte", "") + quotes, "points_cles": content.get("points_cles", "")},
+        defaults={"texte": content.get("texte", ""), "points_cles": content.get("points_cles", "")},
     )
     sequence.contributions.all().delete()
     for order, (slug, speaker, text) in enumerate(content.get("contributions", [])):
@@ -332,9 +449,12 @@ def _seed_sequence(sequence, content):
             text=text,
         )
     sequence.questions.all().delete()
-    for order, (question, asked_by, answered_by, answer) in enumerate(content.get("questions", [])):
+    for order, (question, asked_by, answers) in enumerate(content.get("questions", [])):
         asked = Question.objects.create(sequence=sequence, order=order, question=question, asked_by=asked_by)
-        Reponse.objects.create(question=asked, answered_by=answered_by, text=answer)
+        Reponse.objects.bulk_create(
+            Reponse(question=asked, order=index, answered_by=answered_by, text=text)
+            for index, (answered_by, text) in enumerate(answers)
+        )
     sequence.ressources.all().delete()
     for order, (title, description, link) in enumerate(content.get("ressources", [])):
         Ressource.objects.create(
@@ -351,10 +471,56 @@ def _seed_sequence(sequence, content):
 
 
 def fill_content(atelier):
-    """Write the launch workshop's texts into `atelier`'s séquences, by kind (also used by the benchmark)."""
+    """Write the launch workshop's texts into `atelier`'s séquences, by kind, and its back matter (annex 2
+    as the text presented that day, the « Annexes » divider, the back cover). Also used by the benchmark."""
     for sequence in atelier.sequences.all():
         if sequence.kind in TEXTES:
             _seed_sequence(sequence, TEXTES[sequence.kind])
+    ReglagesLivret.objects.update_or_create(
+        atelier=atelier,
+        defaults={
+            "annexe2": Annexe2.TEXTE,
+            "annexe2_titre": ANNEXE2_TITRE,
+            "annexe2_texte": ANNEXE2_TEXTE,
+            "page_annexes": True,
+            "quatrieme_couverture": QUATRIEME,
+        },
+    )
+
+
+def _photo(first_name, last_name, colour):
+    """A portrait placeholder: the speaker's initials in white on a coloured disc, as PNG bytes."""
+    size = 240
+    image = Image.new("RGB", (size, size), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((0, 0, size - 1, size - 1), fill=colour)
+    initials = f"{first_name[:1]}{last_name[:1]}".upper()
+    marianne = finders.find("dsfr/dist/fonts/Marianne-Bold.woff2")
+    font = ImageFont.truetype(marianne, 92) if marianne else ImageFont.load_default(size=92)
+    draw.text((size / 2, size / 2), initials, fill="#ffffff", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def fill_portraits(atelier):
+    """Give the speakers of `atelier` their few lines and a photo. A photo is generated and saved
+    through the storage only when the speaker has none (or its file is gone): running again changes
+    nothing, so the booklet's content (and its digest) stays the same."""
+    speakers = Intervenant.objects.filter(sequences__atelier=atelier).distinct().order_by("pk")
+    for index, speaker in enumerate(speakers):
+        portrait = PORTRAITS.get((speaker.first_name, speaker.last_name), "")
+        fields = []
+        if speaker.portrait != portrait:
+            speaker.portrait = portrait
+            fields.append("portrait")
+        if not speaker.photo or not speaker.photo.storage.exists(speaker.photo.name):
+            colour = PHOTO_COLOURS[index % len(PHOTO_COLOURS)]
+            content = ContentFile(_photo(speaker.first_name, speaker.last_name, colour))
+            speaker.photo.save("portrait.png", content, save=False)
+            fields.append("photo")
+        if fields:
+            speaker.save(update_fields=fields)
 
 
 def seed():
@@ -364,6 +530,7 @@ def seed():
         return ["Livret : atelier de lancement introuvable (lancer ateliers.demo.seed() d'abord)."]
     staff = User.objects.get(email=STAFF_EMAIL)
     fill_content(atelier)
+    fill_portraits(atelier)
     published = livret_service.published_version(atelier.pk)
     if published is None or published.content_digest != livret_service.content_digest(atelier):
         last = atelier.livrets.order_by("-version").values_list("version", flat=True).first() or 0

@@ -41,7 +41,7 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
-    "Typographic": True,
+    "SpecialCharacters": True,
 }
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
@@ -58,6 +58,8 @@ def sanitise(value):
         link_rel=None,
         strip_comments=True,
     )
+    # A link whose address was refused (javascript:, file:) is left bare by nh3: keep only its words.
+    cleaned = re.sub(r"<a>(.*?)</a>", r"\1", cleaned, flags=re.DOTALL)
     # Empty paragraphs (the editor's empty document is one) are not text: drop them.
     return re.sub(r"<p>\s*(?:<br>\s*)*</p>", "", cleaned).strip()
 

@@ -2,12 +2,14 @@
 
 The flow: staff ask for a version (`request_version`: a row "en attente", the task queued after commit)
 > the worker calls `render_version` (row "en cours", context built in `build_context` with a fixed number
-of queries, PDF rendered by `fabrique.pdf`, file saved once on the row, "prêt") > staff publish it
+of queries, PDF rendered by `fabrique.pdf`, which may read from the storage this booklet's speakers' photos
+and no other uploaded file, file saved once on the row, "prêt") > staff publish it
 (`publish`: one published version per workshop, participants told) > participants download it.
 `sweep_stuck` puts back versions whose worker died, a bounded number of times, then fails them.
 """
 
 import hashlib
+import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -27,17 +29,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accompagnement.models import Charte, fold, roots_of
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
+from accompagnement.services import invitation_url
+from ateliers.enums import Annexe2, AtelierStatus, InscriptionStatus, Presence, SequenceKind
 from ateliers.models import (
     Atelier,
     Attestation,
-    ContenuSequence,
+    Contribution,
     GroupeTravail,
     Inscription,
     Intervenant,
     Livret,
     LivretStatus,
     Question,
+    ReglagesLivret,
     Sequence,
 )
 from ateliers.models.livret import (
@@ -47,18 +51,21 @@ from ateliers.models.livret import (
     max_nesting_depth,
     sanitise_rich_text,
 )
-from ateliers.permissions import can_edit_content, can_manage
+from ateliers.permissions import can_manage
 from ateliers.services import atelier as atelier_services
-from ateliers.services.inscriptions import group_by_organisation
+from ateliers.services import liens
+from ateliers.services.annexe import grouper, listees
 from fabrique.celery import app as celery_app
 from fabrique.emails import send_templated_email
-from fabrique.pdf import render_html_to_pdf, render_pdf_document
+from fabrique.pdf import TAGGED, render_html_to_pdf, render_pdf_document
+from fabrique.richtext import text_of
 
 logger = logging.getLogger(__name__)
 
 LIVRET_TEMPLATE = "ateliers/livret/livret.html"
 ATTESTATION_TEMPLATE = "ateliers/livret/attestation.html"
 EMAIL_PUBLISHED = "ateliers/livret/emails/livret_publie"
+EMAIL_LINK = "ateliers/livret/emails/livret_lien"  # to participants who cannot log in
 RENDER_TASK = "ateliers.render_livret"
 ATTESTATIONS_TASK = "ateliers.render_attestations"
 # The whole booklet's captured text, all séquences together (a 40-page booklet holds about 120,000).
@@ -112,33 +119,66 @@ def attestation_inscription_for(user, atelier_id):
 # --- Template context ------------------------------------------------------------------------------
 
 
-def _speaker(intervenant):
+_QUOTE_AUTHOR = re.compile(
+    r"<p>((?:—|--)[^<]*(?:<(?:em|strong)>[^<]*</(?:em|strong)>[^<]*)*)</p>(\s*</blockquote>)"
+)
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+_BARE_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+_URL_NOISE = re.compile(r"^(?:https?://|mailto:)?(?:www\.)?|/$")
+
+
+def _bare(url):
+    return _URL_NOISE.sub("", html.unescape(url).strip()).lower()
+
+
+def _printed_link(match):
+    """A link keeps its words, followed by its address when the words do not already say it: a printed
+    booklet cannot be clicked."""
+    href, words = match.groups()
+    if not href or _bare(text_of(words)) == _bare(href):
+        return match.group(0)
+    shown = href.removeprefix("mailto:")
+    return f'{match.group(0)}<span class="lien-adresse"> ({shown})</span>'
+
+
+def _rich(value):
+    """Rich text as the template receives it: cleaned again (defence in depth), a pull quote's last line
+    starting with « — » marked as its author, links followed by their address, then marked safe.
+
+    Pull quotes stay exactly where the writer put them, between the paragraphs around them."""
+    cleaned = sanitise_rich_text(value)
+    # A link whose address nh3 refused (file:, javascript:...) is left as <a> alone: keep its words only.
+    cleaned = _BARE_LINK.sub(r"\1", cleaned)
+    cleaned = _QUOTE_AUTHOR.sub(r'<p class="citation-auteur">\1</p>\2', cleaned)
+    return mark_safe(
+        _LINK.sub(_printed_link, cleaned.replace("<blockquote>", '<blockquote class="citation">'))
+    )
+
+
+def _speaker(intervenant, *, first_time):
+    """A speaker as a part presents them: the photo and the few lines of portrait print in the first
+    part they speak in (later parts name them with their photo only)."""
     return {
         "name": f"{intervenant.first_name} {intervenant.last_name}",
         "role": intervenant.role,
         "organisation": intervenant.organisation_label
         or (intervenant.organisation.short_name if intervenant.organisation_id else ""),
+        "photo": intervenant.photo.name if intervenant.photo else "",
+        "portrait": _rich(intervenant.portrait) if first_time else "",
     }
 
 
-_QUOTE_AUTHOR = re.compile(
-    r"<p>((?:—|--)[^<]*(?:<(?:em|strong)>[^<]*</(?:em|strong)>[^<]*)*)</p>(\s*</blockquote>)"
-)
-
-
-def _rich(html):
-    """Rich text as the template receives it: cleaned again (defence in depth), a pull quote's last line
-    starting with « — » marked as its author, then marked safe."""
-    return mark_safe(_QUOTE_AUTHOR.sub(r'<p class="citation-auteur">\1</p>\2', sanitise_rich_text(html)))
-
-
-def _part(sequence, number):
+def _part(sequence, number, seen_speakers):
     contenu = getattr(sequence, "contenu", None)
     label = PART_LABELS[sequence.kind]
     # "Débat : accompagner…" already says which part it is: the sommaire does not repeat "Débat".
     heading = (
         sequence.title if fold(sequence.title).startswith(fold(label)) else f"{label} — {sequence.title}"
     )
+    speakers = []
+    for intervenant in sequence.intervenants.all():
+        speakers.append(_speaker(intervenant, first_time=intervenant.pk not in seen_speakers))
+        seen_speakers.add(intervenant.pk)
     return {
         "anchor": f"partie-{number}",
         "number": number,
@@ -147,7 +187,7 @@ def _part(sequence, number):
         "title": sequence.title,
         "heading": f"{number}. {heading}",
         "description": sequence.description,
-        "speakers": [_speaker(i) for i in sequence.intervenants.all()],
+        "speakers": speakers,
         "texte": _rich(contenu.texte) if contenu else "",
         "points_cles": _rich(contenu.points_cles) if contenu else "",
         "questions": [
@@ -179,27 +219,16 @@ def _part(sequence, number):
     }
 
 
-def _participant_groups(inscriptions):
-    """Annex 1: those present (or all confirmed when presence was not taken) who consented, by body."""
-    presence_taken = any(i.presence != Presence.NON_RENSEIGNE for i in inscriptions)
-    listed = [
-        i
-        for i in inscriptions
-        if i.consent_annuaire and (not presence_taken or i.presence == Presence.PRESENT)
-    ]
+def _participant_groups(inscriptions, atelier):
+    """Annex 1: those present (or all confirmed when presence was not taken) who consented, under the
+    headings, in the order and with the name format set for this booklet (`ateliers.services.annexe`)."""
+    presence_taken, listed = listees(inscriptions)
     groups = [
         {
-            "name": str(root),
-            "people": [
-                {
-                    "last_name": i.user.last_name.upper(),
-                    "first_name": i.user.first_name,
-                    "service": i.organisation.name if i.organisation_id != root.pk else "",
-                }
-                for i in rows
-            ],
+            "name": rubrique.intitule,
+            "people": [{"name": p.nom_affiche, "precision": p.precision} for p in rubrique.personnes],
         }
-        for root, rows in group_by_organisation(listed)
+        for rubrique in grouper(listed, atelier)
     ]
     return presence_taken, groups
 
@@ -226,35 +255,87 @@ def _charte_blocks(text):
     return blocks
 
 
-def build_context(atelier):
-    """Everything the booklet's templates show, read in a fixed number of queries (11 or 12).
+def _reglages(atelier):
+    """The booklet's back-matter settings, or an unsaved default (charter as annex 2, nothing else).
+    No query when the atelier was read with `select_related("reglages_livret")`, one otherwise."""
+    try:
+        return atelier.reglages_livret
+    except ReglagesLivret.DoesNotExist:
+        return ReglagesLivret()  # not tied to `atelier`: its cached "no settings" stays true
 
-    `atelier` is an Atelier or its primary key. The number of queries does not depend on the number of
-    participants, séquences, quotes or groups: everything is fetched with select/prefetch_related.
+
+def _annexes(reglages, atelier):
+    """The annexes actually printed, numbered in order: the participant list, then the second annex as
+    chosen (the charter in force at the workshop's date, the booklet's own text, or none). An own text
+    left empty prints nothing, so the sommaire never announces an empty annex."""
+    annexes = [
+        {
+            "kind": "participants",
+            "anchor": "annexe-participants",
+            "title": _("Liste des participants"),
+        }
+    ]
+    if reglages.annexe2 == Annexe2.CHARTE:
+        charte, at_date = charte_in_force(atelier.starts_at)
+        annexes.append(
+            {
+                "kind": "charte",
+                "anchor": "annexe-charte",
+                "title": charte.title if charte else _("Charte de la Fabrique de l'accompagnement RH"),
+                "charte": charte,
+                "charte_at_date": at_date,
+                "blocks": _charte_blocks(charte.text) if charte else [],
+            }
+        )
+    elif reglages.annexe2 == Annexe2.TEXTE and reglages.annexe2_texte.strip():
+        annexes.append(
+            {
+                "kind": "texte",
+                "anchor": "annexe-texte",
+                "title": reglages.annexe2_titre or _("Document présenté lors de l'atelier"),
+                "texte": _rich(reglages.annexe2_texte),
+            }
+        )
+    for number, annexe in enumerate(annexes, start=1):
+        annexe["number"] = number
+        annexe["label"] = _("Annexe %(number)s") % {"number": number}
+        annexe["heading"] = f"{annexe['label']} — {annexe['title']}"
+    return annexes
+
+
+def build_context(atelier):
+    """Everything the booklet's templates show, read in exactly 15 queries (14 when annex 2 is not the
+    charter; 16 when no charter version was in force at the workshop's date).
+
+    `atelier` is an Atelier or its primary key (read with its programme and booklet settings). The number
+    of queries does not depend on the number of participants, séquences, speakers and their portraits,
+    questions and answers, contributions or groups: everything is fetched with select/prefetch_related,
+    and the participant annex is grouped by `ateliers.services.annexe.grouper` in a fixed 4 queries.
+    `allowed_media` lists the storage names of the speakers' photos: the only uploaded files the PDF
+    renderer may read.
     """
     if not isinstance(atelier, Atelier):
-        atelier = Atelier.objects.select_related("programme").get(pk=atelier)
+        atelier = Atelier.objects.select_related("programme", "reglages_livret").get(pk=atelier)
+    reglages = _reglages(atelier)
     sequences = (
         Sequence.objects.filter(atelier=atelier)
         .select_related("contenu")
         .prefetch_related(
             Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
             Prefetch("questions", queryset=Question.objects.prefetch_related("reponses")),
-            "contributions__organisation",
+            Prefetch("contributions", queryset=Contribution.objects.select_related("organisation")),
             Prefetch("groupes", queryset=GroupeTravail.objects.prefetch_related("constats")),
             "ressources",
         )
     )
     rank = {kind: index for index, kind in enumerate(PART_ORDER)}
     ordered = sorted(sequences, key=lambda s: (rank.get(s.kind, len(rank)), s.order, s.pk))
-    parts = [_part(sequence, number) for number, sequence in enumerate(ordered, start=1)]
-    inscriptions = list(
-        Inscription.objects.filter(atelier=atelier, status=InscriptionStatus.INSCRIT).select_related(
-            "user", "organisation"
-        )
-    )
-    presence_taken, groups = _participant_groups(inscriptions)
-    charte, charte_at_date = charte_in_force(atelier.starts_at)
+    seen_speakers = set()
+    parts = [_part(sequence, number, seen_speakers) for number, sequence in enumerate(ordered, start=1)]
+    inscriptions = Inscription.objects.filter(
+        atelier=atelier, status=InscriptionStatus.INSCRIT
+    ).select_related("user")
+    presence_taken, groups = _participant_groups(inscriptions, atelier)
     date = timezone.localtime(atelier.starts_at)
     return {
         "title": _("Livret de restitution — %(title)s") % {"title": atelier.title},
@@ -265,9 +346,10 @@ def build_context(atelier):
         "participant_groups": groups,
         "participant_count": sum(len(g["people"]) for g in groups),
         "presence_taken": presence_taken,
-        "charte": charte,
-        "charte_at_date": charte_at_date,
-        "charte_blocks": _charte_blocks(charte.text) if charte else [],
+        "annexes": _annexes(reglages, atelier),
+        "page_annexes": reglages.page_annexes,
+        "quatrieme": _rich(reglages.quatrieme_couverture),
+        "allowed_media": frozenset(s["photo"] for part in parts for s in part["speakers"] if s["photo"]),
     }
 
 
@@ -276,6 +358,7 @@ def check_content(context):
     size = 0
     for part in context["parts"]:
         rich = [part["texte"], part["points_cles"], part["description"]]
+        rich += [s["portrait"] for s in part["speakers"]]
         rich += [q["question"] for q in part["questions"]]
         rich += [r["text"] for q in part["questions"] for r in q["reponses"]]
         rich += [c["text"] for c in part["contributions"]]
@@ -283,15 +366,10 @@ def check_content(context):
             rich += [groupe["synthese"], *groupe["constats"]]
         rich += [r["description"] for r in part["ressources"]]
         size += sum(len(text) for text in rich)
-        deepest = max((max_nesting_depth(str(text)) for text in rich if "<" in str(text)), default=0)
-        if deepest > RICH_TEXT_MAX_DEPTH:
-            raise LivretContentError(
-                _(
-                    "La partie « %(part)s » contient des listes imbriquées sur %(depth)s niveaux "
-                    "(%(max)s au plus) : simplifiez sa mise en forme puis générez une nouvelle version."
-                )
-                % {"part": part["title"], "depth": deepest, "max": RICH_TEXT_MAX_DEPTH}
-            )
+        _check_depth(rich, part["title"])
+    back_matter = [a["texte"] for a in context["annexes"] if a["kind"] == "texte"] + [context["quatrieme"]]
+    size += sum(len(text) for text in back_matter)
+    _check_depth(back_matter, _("Annexes et quatrième de couverture"))
     if size > MAX_CONTENT_CHARS:
         raise LivretContentError(
             _(
@@ -302,17 +380,54 @@ def check_content(context):
         )
 
 
-def render_html(atelier):
-    """The booklet's HTML (staff preview), from the same context and template as the PDF."""
-    return render_to_string(LIVRET_TEMPLATE, build_context(atelier))
+def _check_depth(rich, where):
+    deepest = max((max_nesting_depth(str(text)) for text in rich if "<" in str(text)), default=0)
+    if deepest > RICH_TEXT_MAX_DEPTH:
+        raise LivretContentError(
+            _(
+                "La partie « %(part)s » contient des listes imbriquées sur %(depth)s niveaux "
+                "(%(max)s au plus) : simplifiez sa mise en forme puis générez une nouvelle version."
+            )
+            % {"part": where, "depth": deepest, "max": RICH_TEXT_MAX_DEPTH}
+        )
+
+
+def render_html(atelier, *, media_preview_url=None):
+    """The booklet's HTML (staff preview), from the same context and template as the PDF.
+
+    The speakers' photos are `media:` URLs that only the PDF renderer reads; a preview shown in a browser
+    passes `media_preview_url` (a storage name -> the URL of a view that checks permissions) instead."""
+    context = build_context(atelier)
+    if media_preview_url is not None:
+        context["media_preview_url"] = media_preview_url
+    return render_to_string(LIVRET_TEMPLATE, context)
+
+
+def _portrait_storage():
+    """Where the speakers' photos live: the field's storage (the file system, or object storage)."""
+    return Intervenant._meta.get_field("photo").storage
+
+
+def render_context(context, *, variant=TAGGED):
+    """Lay out a context from `build_context` as the booklet's PDF (the admin's and the benchmark's
+    preview): the renderer may read this booklet's speakers' photos and nothing else uploaded."""
+    return render_html_to_pdf(
+        render_to_string(LIVRET_TEMPLATE, context),
+        variant=variant,
+        allowed_media=context["allowed_media"],
+        storage=_portrait_storage(),
+    )
 
 
 def render_document(atelier):
     """Render the booklet of `atelier` now; returns (RenderedPdf, digest of its HTML)."""
     context = build_context(atelier)
     check_content(context)
-    html = render_to_string(LIVRET_TEMPLATE, context)  # once: laid out as the PDF, and its digest
-    return render_html_to_pdf(html), hashlib.sha256(html.encode()).hexdigest()
+    html_text = render_to_string(LIVRET_TEMPLATE, context)  # once: laid out as the PDF, and its digest
+    rendered = render_html_to_pdf(
+        html_text, allowed_media=context["allowed_media"], storage=_portrait_storage()
+    )
+    return rendered, hashlib.sha256(html_text.encode()).hexdigest()
 
 
 def content_digest(atelier):
@@ -544,21 +659,53 @@ def publish(livret, *, by, notify=True):
 
 
 def _notify_participants(livret, *, update):
-    url = settings.SITE_URL + reverse("ateliers:livret_pdf", args=[livret.atelier_id])
-    attestation_url = settings.SITE_URL + reverse("ateliers:attestation_pdf", args=[livret.atelier_id])
-    inscriptions = Inscription.objects.filter(
-        atelier_id=livret.atelier_id, status=InscriptionStatus.INSCRIT
-    ).select_related("user")
-    for inscription in inscriptions:
+    """Tell every confirmed participant the booklet is out; the emails leave after commit.
+
+    Who can log in (an active account with a password) gets the usual email pointing to the download.
+    Who cannot (imported without a password, or deactivated) is never told to log in: they get a signed,
+    single-use, expiring link to this booklet (`ateliers.services.liens`) and, when the account is active,
+    the invitation to choose a password. Each publication, a new version's too, sends new links.
+    """
+    atelier = livret.atelier
+    url = settings.SITE_URL + reverse("ateliers:livret_pdf", args=[atelier.pk])
+    attestation_url = settings.SITE_URL + reverse("ateliers:attestation_pdf", args=[atelier.pk])
+    inscriptions = list(
+        Inscription.objects.filter(atelier_id=atelier.pk, status=InscriptionStatus.INSCRIT)
+        .select_related("user")
+        .order_by("pk")
+    )
+    can_log_in = {i.pk for i in inscriptions if i.user.is_active and i.user.has_usable_password()}
+    for inscription in (i for i in inscriptions if i.pk in can_log_in):
         send_templated_email(
             EMAIL_PUBLISHED,
             [inscription.user.email],
             {
                 "user": inscription.user,
-                "atelier": livret.atelier,
+                "atelier": atelier,
                 "livret": livret,
                 "url": url,
                 "attestation_url": attestation_url,
+                "update": update,
+                "present": inscription.presence == Presence.PRESENT,
+            },
+        )
+    for issued in liens.create_links([i for i in inscriptions if i.pk not in can_log_in]):
+        inscription = issued.lien.inscription
+        user = inscription.user
+        send_templated_email(
+            EMAIL_LINK,
+            [user.email],
+            {
+                "participant": user,
+                "inscription": inscription,
+                "atelier": atelier,
+                "livret": livret,
+                "atelier_url": settings.SITE_URL + reverse("ateliers:atelier_detail", args=[atelier.pk]),
+                "mes_inscriptions_url": settings.SITE_URL + reverse("ateliers:mes_inscriptions"),
+                "link_url": issued.url,
+                "expires_at": issued.lien.expires_at,
+                "invitation_url": invitation_url(user) if user.is_active else None,
+                "invitation_days": settings.INVITATION_LINK_DAYS,
                 "update": update,
                 "present": inscription.presence == Presence.PRESENT,
             },
@@ -582,17 +729,6 @@ def spread(livret, *, by):
 
 def published_version(atelier_id):
     return Livret.objects.select_related("atelier").filter(atelier_id=atelier_id, published=True).first()
-
-
-def update_content(sequence, *, texte, points_cles, by):
-    """Save a séquence's summary and key points (cleaned with nh3 on save); returns the ContenuSequence."""
-    if not can_edit_content(by, sequence.atelier_id):
-        raise LivretError(_("Vous ne pouvez pas rédiger le contenu de ce livret."))
-    contenu, _created = ContenuSequence.objects.update_or_create(
-        sequence=sequence, defaults={"texte": texte, "points_cles": points_cles, "updated_by": by}
-    )
-    logger.info("Livret: content of sequence %s updated by account %s", sequence.pk, by.pk)
-    return contenu
 
 
 # --- Attendance certificates ----------------------------------------------------------------------

@@ -1,5 +1,11 @@
 """Builders for the booklet tests and the benchmark: a held workshop with content and participants."""
 
+import io
+import re
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
 from accompagnement.enums import OrganisationKind
 from ateliers.enums import Presence, SequenceKind
 from ateliers.models import (
@@ -30,6 +36,46 @@ PARAGRAPH = (
 )
 
 
+def paragraph(label):
+    """PARAGRAPH opened by `label`, to find it in a PDF's text."""
+    return PARAGRAPH.replace("<p>", f"<p>{label}. ", 1)
+
+
+def quote(text, author="Camille Orateur"):
+    """A pull quote as the editor writes it."""
+    return f"<blockquote><p>« {text} »</p><p>— {author}</p></blockquote>"
+
+
+def png(colour="#000091", size=(64, 64)):
+    """A small PNG image's bytes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def images_drawn(reader):
+    """{page number: [image XObject names its content stream draws]} (WeasyPrint shares one resource
+    dictionary between pages, so a page's resources do not say what it shows)."""
+    drawn = {}
+    for number, page in enumerate(reader.pages, start=1):
+        xobjects = page["/Resources"].get("/XObject", {})
+        images = {name for name in xobjects if xobjects[name].get_object()["/Subtype"] == "/Image"}
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        names = [name.decode() for name in re.findall(rb"(/[^\s/]+)\s+Do\b", data)]
+        if used := [name for name in names if name in images]:
+            drawn[number] = used
+    return drawn
+
+
+def give_portrait(intervenant, *, lines="<p>Quelques lignes de portrait.</p>", colour="#000091"):
+    """Give a speaker a photo (saved through the field's storage) and a few lines of portrait."""
+    intervenant.photo.save("portrait.png", ContentFile(png(colour)), save=False)
+    intervenant.portrait = lines
+    intervenant.save()
+    return intervenant
+
+
 def make_booklet_atelier(
     *,
     participants=40,
@@ -38,9 +84,13 @@ def make_booklet_atelier(
     paragraphs=3,
     prefix="Ministère numéro",
     deep=False,
+    answers=1,
     **atelier_kwargs,
 ):
     """A held workshop with the five parts filled in and `participants` confirmed registrations.
+
+    Each part's text is « Paragraphe 1 de la partie N », its pull quote « Citation de la partie N », then
+    the other paragraphs (« Paragraphe 2 de la partie N »...); each debate question has `answers` answers.
 
     Every seventh participant did not consent to the annex; with `presence`, every fifth was absent.
     Half of them belong to a ministry, half to a direction under it; with `deep`, to a bureau four
@@ -54,13 +104,11 @@ def make_booklet_atelier(
             first_name="Camille", last_name=f"Orateur{order}", role="Directrice", organisation_label="DGAFP"
         )
         sequence.intervenants.add(speaker)
-        quote = (
-            f"<blockquote><p>« Citation de la partie {order + 1} »</p><p>— Camille Orateur</p></blockquote>"
-        )
+        number = order + 1
+        texte = paragraph(f"Paragraphe 1 de la partie {number}") + quote(f"Citation de la partie {number}")
+        texte += "".join(paragraph(f"Paragraphe {i} de la partie {number}") for i in range(2, paragraphs + 1))
         ContenuSequence.objects.create(
-            sequence=sequence,
-            texte=PARAGRAPH * paragraphs + quote,
-            points_cles="<ul><li>Un point clé</li></ul>",
+            sequence=sequence, texte=texte, points_cles="<ul><li>Un point clé</li></ul>"
         )
         if kind == SequenceKind.FEUILLE_DE_ROUTE:
             for i in range(3):
@@ -70,7 +118,10 @@ def make_booklet_atelier(
         if kind == SequenceKind.DEBAT:
             for i in range(3):
                 question = Question.objects.create(sequence=sequence, order=i, question=f"Question {i} ?")
-                Reponse.objects.create(question=question, answered_by="Camille", text=PARAGRAPH)
+                for j in range(answers):
+                    Reponse.objects.create(
+                        question=question, order=j, answered_by=f"Camille {j}", text=PARAGRAPH
+                    )
         if kind == SequenceKind.COMMUNICATION:
             Ressource.objects.create(
                 sequence=sequence,

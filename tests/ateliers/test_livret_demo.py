@@ -12,7 +12,8 @@ from accompagnement.services import accept_charte
 from ateliers import demo as ateliers_demo
 from ateliers import livret_demo
 from ateliers.enums import AtelierStatus
-from ateliers.models import Atelier, AtelierTransition, Livret, LivretStatus
+from ateliers.models import Atelier, AtelierTransition, Intervenant, Livret, LivretStatus
+from tests.ateliers.livret_factories import images_drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,44 @@ def test_livret_demo_publishes_the_launch_booklet_once(client):
     assert f"/ateliers/{launch.pk}/livret.pdf" in lines[0]
     assert launch.status == AtelierStatus.RESTITUTION_PUBLIEE
     with livret.file.open("rb") as handle:
-        text = " ".join(
-            " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages).split()
-        )
-    for expected in ("Découvre mon poste", "Sommaire", "Liste des participants", "Charte de la Fabrique"):
+        reader = PdfReader(io.BytesIO(handle.read()))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    text = " ".join(pages)
+    for expected in ("Découvre mon poste", "Sommaire", "Liste des participants"):
         assert expected in text
-    # Loading the demo again re-seeds the workshops, then finds the booklet unchanged: no new version.
+    # Quotes where they were said: between two paragraphs of the debate, not gathered at the end.
+    assert (
+        text.index("n'est pas considéré comme une perte pour son service.")
+        < text.index("« Si l'on veut garder les talents, il faut accepter de les laisser partir. »")
+        < text.index("Le directeur de l'Agence de reconversion de la Défense a répondu")
+    )
+    # One question, two answerers.
+    question = text.index("Comment repérer les agents qui ont besoin d'un accompagnement")
+    assert (
+        question
+        < text.index("Olivier Garnier Par l'entretien professionnel")
+        < text.index("Sophie Laurent Chez nous, ce sont les revues de talents")
+    )
+    # The speakers' portraits: their few lines and their photos (generated, stored through the storage).
+    assert "Il dirige l'agence qui accompagne chaque année" in text
+    speakers = Intervenant.objects.filter(sequences__atelier=launch).distinct()
+    photos = {speaker.photo.name for speaker in speakers}
+    assert len(photos) == speakers.count() == 5
+    assert all(speaker.photo.storage.exists(speaker.photo.name) for speaker in speakers)
+    assert len(images_drawn(reader)) == 5  # the parts with speakers (the breakout groups have none)
+    # Names « Prénom NOM » under the DGAFP's headings; annex 2 as presented that day; divider, back cover.
+    assert "Anne FOURNIER" in text
+    assert "Annexe 2 — La charte et les actions prioritaires" in pages[1]
+    divider = next(number for number, page in enumerate(pages) if page.startswith("Annexes Annexe 1"))
+    assert "ANNEXE 1" in pages[divider + 1]
+    assert "Merci aux intervenants" in pages[-1]
+    assert not Charte.objects.filter(title__icontains="actions prioritaires").exists()
+    # Loading the demo again re-seeds the workshops, then finds the booklet unchanged: no new version,
+    # no new photo.
     ateliers_demo.seed()
     livret_demo.seed()
     assert Livret.objects.filter(atelier=launch).count() == 1
+    assert {speaker.photo.name for speaker in speakers.all()} == photos
     launch.refresh_from_db()
     assert launch.status == AtelierStatus.RESTITUTION_PUBLIEE
     assert (

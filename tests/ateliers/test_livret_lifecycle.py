@@ -13,14 +13,23 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence
-from ateliers.models import AtelierTransition, Attestation, ContenuSequence, Inscription, Livret, LivretStatus
+from ateliers.enums import Annexe2, AtelierStatus, InscriptionStatus, Presence
+from ateliers.models import (
+    AtelierTransition,
+    Attestation,
+    ContenuSequence,
+    Inscription,
+    Intervenant,
+    Livret,
+    LivretStatus,
+    ReglagesLivret,
+)
 from ateliers.services import livret as livret_service
 from ateliers.services.livret import LivretError
 from ateliers.tasks import render_attestations, render_livret, send_due_reminders, sweep_stuck_livrets
 from fabrique.celery import app as celery_app
 from tests.ateliers.factories import InscriptionFactory
-from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.ateliers.livret_factories import give_portrait, make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +173,25 @@ def test_livret_content_change_after_publication_means_a_new_version(
     assert read(first.file) == first_bytes  # the old version is kept, untouched
     assert "Nouvelle version" in mail.outbox[0].subject
     assert livret_service.published_version(atelier.pk) == second
+
+
+@pytest.mark.parametrize("change", ["portrait", "photo", "annexe2", "separateur", "quatrieme"])
+def test_livret_portrait_or_back_matter_change_means_a_new_version(atelier, change):
+    before = livret_service.content_digest(atelier)
+    speaker = Intervenant.objects.filter(sequences__atelier=atelier).first()
+    if change == "portrait":
+        speaker.portrait = "<p>Quelques lignes.</p>"
+        speaker.save()
+    elif change == "photo":
+        give_portrait(speaker, lines="")
+    else:
+        ReglagesLivret.objects.create(
+            atelier=atelier,
+            annexe2=Annexe2.AUCUNE if change == "annexe2" else Annexe2.CHARTE,
+            page_annexes=change == "separateur",
+            quatrieme_couverture="<p>Merci.</p>" if change == "quatrieme" else "",
+        )
+    assert livret_service.content_digest(atelier) != before
 
 
 def test_livret_spread_needs_the_published_version(atelier, staff, django_capture_on_commit_callbacks):

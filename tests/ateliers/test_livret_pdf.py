@@ -9,12 +9,32 @@ import pytest
 from django.test.signals import template_rendered
 from pypdf import PdfReader
 
-from accompagnement.models import Charte
-from ateliers.enums import Presence, SequenceKind
-from ateliers.models import ContenuSequence, Inscription, Sequence
+from accompagnement.enums import OrganisationKind
+from accompagnement.models import AcceptationCharte, Charte, Organisation
+from ateliers.enums import Annexe2, Presence, SequenceKind
+from ateliers.models import (
+    Atelier,
+    ContenuSequence,
+    Contribution,
+    Inscription,
+    Intervenant,
+    Question,
+    ReglageAnnexe,
+    ReglagesLivret,
+    Reponse,
+    RubriqueAnnexe,
+    Sequence,
+)
 from ateliers.services import livret as livret_service
-from tests.ateliers.factories import PARIS
-from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.accompagnement.factories import OrganisationFactory
+from tests.ateliers.factories import PARIS, InscriptionFactory, member_of
+from tests.ateliers.livret_factories import (
+    give_portrait,
+    images_drawn,
+    make_booklet_atelier,
+    paragraph,
+    quote,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +205,7 @@ def test_livret_metadata_tags_and_bookmarks(rendered_40, tmp_path):
         "4. Communication — Un parcours de formation en ligne",
         "5. Ateliers en sous-groupes",
         "Annexe 1 — Liste des participants",
-        "Annexe 2 — Charte",
+        "Annexe 2 — Charte de la Fabrique de l'accompagnement RH",
     ]
     # Page numbers in the footer: "3 / 11" at the bottom of page 3.
     assert f"3 / {rendered.page_count}" in pdftotext(rendered.content, tmp_path, 3)
@@ -219,18 +239,32 @@ def test_livret_follows_domain_order_whatever_the_running_order(charte, tmp_path
 
 
 @pytest.mark.parametrize("deep", [False, True], ids=["2-levels", "4-levels"])
-@pytest.mark.parametrize("participants", [40, 400])
-def test_livret_context_query_count_is_fixed(charte, participants, deep, django_assert_num_queries):
-    atelier = make_booklet_atelier(participants=participants, organisations=30, deep=deep)
-    with django_assert_num_queries(12):
+@pytest.mark.parametrize(("participants", "answers"), [(40, 1), (400, 4)])
+def test_livret_context_query_count_is_fixed(charte, participants, answers, deep, django_assert_num_queries):
+    atelier = make_booklet_atelier(participants=participants, organisations=30, deep=deep, answers=answers)
+    # Every speaker with a portrait, and the round table's organisations picked from the network.
+    for index, speaker in enumerate(Intervenant.objects.filter(sequences__atelier=atelier)):
+        speaker.photo.name = f"intervenants/photo-{index}.png"  # only named: the context reads no file
+        speaker.portrait = "<p>Quelques lignes.</p>"
+        speaker.save()
+    organisation = Inscription.objects.filter(atelier=atelier).first().organisation
+    Contribution.objects.filter(sequence__atelier=atelier).update(organisation=organisation)
+    ReglagesLivret.objects.create(atelier=atelier, page_annexes=True, quatrieme_couverture="<p>Merci.</p>")
+    with django_assert_num_queries(15):
         context = livret_service.build_context(atelier.pk)
     assert context["participant_count"] > participants // 2
+    assert len(context["allowed_media"]) == 5
+    assert {len(q["reponses"]) for part in context["parts"] for q in part["questions"]} == {answers}
     # Grouped under the ministry at the top, however deep the participant's service.
     assert {group["name"] for group in context["participant_groups"]} <= {
         f"Ministère numéro {i:03d}" for i in range(30)
     }
-    with django_assert_num_queries(11):  # the atelier given, not its id
-        livret_service.build_context(context["atelier"])
+    given = Atelier.objects.get(pk=atelier.pk)
+    with django_assert_num_queries(15):  # the atelier given, not its id: its settings are read apart
+        livret_service.build_context(given)
+    ReglagesLivret.objects.filter(atelier=atelier).update(annexe2=Annexe2.AUCUNE)
+    with django_assert_num_queries(14):  # no charter to look up
+        livret_service.build_context(atelier.pk)
 
 
 def test_livret_rich_text_is_sanitised_on_save(charte):
@@ -242,7 +276,10 @@ def test_livret_rich_text_is_sanitised_on_save(charte):
     )
     contenu.save()
     contenu.refresh_from_db()
-    assert contenu.texte == "<p>Bonjour lien<em>oui</em></p><h3>Titre</h3>"
+    # Links stay (http, https, mailto): the booklet prints their address after them.
+    assert contenu.texte == '<p>Bonjour <a href="https://x">lien</a><em>oui</em></p><h3>Titre</h3>'
+    html = livret_service.render_html(atelier)
+    assert '<a href="https://x">lien</a><span class="lien-adresse"> (https://x)</span>' in html
 
 
 def test_livret_render_lays_out_the_template_rendered_once(charte):
@@ -267,10 +304,248 @@ def test_livret_html_preview_uses_the_same_context(rendered_40):
     html = livret_service.render_html(atelier)
     assert '<html lang="fr">' in html
     assert "Livret de restitution" in html
-    # Pull quotes are set apart: a blockquote of their own, styled as such, one per quote.
+    # Pull quotes are set apart: a blockquote of their own, styled as such, one per quote, its last line
+    # (« — … ») marked as the author, between the paragraphs where it was written.
     assert re.search(
-        r'<blockquote class="citation">\s*<p class="citation-texte">« Citation de la partie 1 »</p>', html
+        r"Paragraphe 1 de la partie 1\. .*?</p>"
+        r'<blockquote class="citation"><p>« Citation de la partie 1 »</p>'
+        r'<p class="citation-auteur">— Camille Orateur</p></blockquote>'
+        r"<p>Paragraphe 2 de la partie 1\. ",
+        html,
     )
     assert html.count('<blockquote class="citation">') == 5
     assert re.search(r"\.citation \{[^}]*border-left", html)
     assert "target-counter" in html
+
+
+# --- Quotes in the flow, the debate, the speakers' portraits ---------------------------------------
+
+
+def _flat(text):
+    return " ".join(text.split())
+
+
+def test_livret_quotes_print_between_the_paragraphs_they_were_written_between(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    reponse = Reponse.objects.filter(question__sequence__atelier=atelier).order_by("pk").first()
+    reponse.text = paragraph("Avant la citation") + quote("Citation dans la réponse") + paragraph("Après")
+    reponse.save()
+    rendered, _digest = livret_service.render_document(atelier)
+    body = _flat(pdftotext(rendered.content, tmp_path, 3, rendered.page_count))
+    for number in range(1, 6):
+        before = body.index(f"Paragraphe 1 de la partie {number}.")
+        quoted = body.index(f"« Citation de la partie {number} » — Camille Orateur")
+        after = body.index(f"Paragraphe 2 de la partie {number}.")
+        assert before < quoted < after, number
+        assert body.count(f"« Citation de la partie {number} »") == 1  # in its place, not repeated
+    assert (
+        body.index("Avant la citation.") < body.index("« Citation dans la réponse »") < body.index("Après.")
+    )
+    # Set apart: the quote has lines of its own.
+    layout = pdftotext(rendered.content, tmp_path)
+    assert re.search(r"^\s*« Citation de la partie 1 »\s*$", layout, flags=re.MULTILINE)
+    assert re.search(r"^\s*— Camille Orateur\s*$", layout, flags=re.MULTILINE)
+
+
+def test_livret_debate_question_prints_every_answer_under_its_answerer(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3, answers=2)
+    question = Question.objects.filter(sequence__atelier=atelier).order_by("order").first()
+    question.asked_by = "une participante"
+    question.save()
+    answers = list(question.reponses.order_by("order"))
+    for answer, words in zip(answers, ["Première réponse.", "Seconde réponse."], strict=True):
+        answer.text = f"<p>{words}</p>"
+        answer.save()
+    rendered, _digest = livret_service.render_document(atelier)
+    body = _flat(pdftotext(rendered.content, tmp_path, 3, rendered.page_count))
+    asked = body.index("Question 0 ? Question posée par une participante")
+    first, second = body.index("Camille 0 Première réponse."), body.index("Camille 1 Seconde réponse.")
+    assert asked < first < second < body.index("Question 1 ?")
+
+
+def test_livret_prints_speakers_portraits_with_their_photo(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    opening = Sequence.objects.get(atelier=atelier, kind=SequenceKind.OUVERTURE)
+    debate = Sequence.objects.get(atelier=atelier, kind=SequenceKind.DEBAT)
+    speaker = give_portrait(
+        opening.intervenants.get(),
+        lines="<p>Directrice depuis 2019, elle anime le réseau des conseillers.</p>",
+    )
+    debate.intervenants.add(speaker)  # she speaks again in the debate
+    rendered, _digest = livret_service.render_document(atelier)
+    reader = PdfReader(io.BytesIO(rendered.content))
+    drawn = images_drawn(reader)
+    opening_page = _page_of(rendered, tmp_path, "1. OUVERTURE")
+    debate_page = _page_of(rendered, tmp_path, "3. DÉBAT")
+    assert sorted(drawn) == [opening_page, debate_page]
+    assert drawn[opening_page] == drawn[debate_page]  # one photo, embedded once, drawn twice
+    (photo,) = [
+        image
+        for image in reader.pages[opening_page - 1].images
+        if image.name.startswith(drawn[opening_page][0][1:])
+    ]
+    assert photo.image.size == (64, 64)
+    assert photo.image.convert("RGB").getpixel((10, 10)) == (0, 0, 145)  # the photo itself
+    text = _flat(pdftotext(rendered.content, tmp_path))
+    # The few lines print once, the first time she speaks; the debate names her with her photo.
+    assert text.count("Directrice depuis 2019, elle anime le réseau des conseillers.") == 1
+    assert text.index("Directrice depuis 2019") < text.index("Paragraphe 1 de la partie 1")
+
+
+def _page_of(rendered, tmp_path, marker):
+    """The first page past the sommaire whose text holds `marker`."""
+    for number in range(3, rendered.page_count + 1):
+        if marker in pdftotext(rendered.content, tmp_path, number):
+            return number
+    raise AssertionError(marker)
+
+
+# --- Annex 1 grouped the DGAFP's way ---------------------------------------------------------------
+
+
+def test_livret_annex_headings_come_out_in_the_configured_order_with_first_name_surname(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=9, organisations=3, presence=False)
+    for index in range(2):
+        platform = OrganisationFactory(kind=OrganisationKind.PFRH, name=f"PFRH Région {index}")
+        InscriptionFactory(
+            atelier=atelier,
+            organisation=platform,
+            user=member_of(platform, user__first_name="Jean", user__last_name=f"de la Plateforme{index}"),
+            consent_annuaire=True,
+        )
+    reglage = ReglageAnnexe.objects.create(atelier=atelier, intitule_pfrh="Les PFRH", rang_pfrh=2)
+    for rang, number in [(1, 2), (3, 0), (4, 1)]:
+        RubriqueAnnexe.objects.create(
+            reglage=reglage,
+            organisation=Organisation.objects.get(name=f"Ministère numéro {number:03d}"),
+            intitule=f"Numéro {number}",
+            rang=rang,
+        )
+    rendered, _digest = livret_service.render_document(atelier)
+    text = pdftotext(rendered.content, tmp_path)
+    annex = text[text.rindex("Liste des participants") : text.rindex("ANNEXE 2")]
+    headings = re.findall(r"^\s*(Numéro \d|Les PFRH)\s*$", annex, flags=re.MULTILINE)
+    assert headings == ["Numéro 2", "Les PFRH", "Numéro 0", "Numéro 1"]
+    # « Prénom NOM », particles as written; a platform under the umbrella heading says which one.
+    assert re.search(r"^\s*Prénom0 NOM0000\s*$", annex, flags=re.MULTILINE)
+    assert "Prénom1 NOM0001 — Direction RH 001" in annex
+    assert "Jean de la PLATEFORME0 — PFRH Région 0" in annex
+    assert "NOM0003" not in annex  # did not consent
+
+
+# --- Annexes and back matter chosen per booklet -------------------------------------------------------
+
+
+def _entries(rendered, tmp_path):
+    return [title for title, _page in _sommaire_entries(rendered, tmp_path)]
+
+
+def assert_sommaire_points_to_the_right_pages(rendered, tmp_path, markers):
+    """Each sommaire entry's page is where its marker (a line of its own) first appears."""
+    entries = _sommaire_entries(rendered, tmp_path)
+    assert len(entries) == len(markers), entries
+    for (title, number), marker in zip(entries, markers, strict=True):
+        pattern = re.compile(rf"^\s*{re.escape(marker)}\s*$", flags=re.MULTILINE)
+        assert pattern.search(pdftotext(rendered.content, tmp_path, number)), f"{title} → page {number}"
+        assert not pattern.search(pdftotext(rendered.content, tmp_path, number - 1)), title
+    return entries
+
+
+PARTS_ENTRIES = [
+    "1. Ouverture de l'atelier",
+    "2. Feuille de route — Tour de table : ce que font déjà les ministères",
+    "3. Débat : accompagner les mobilités choisies",
+    "4. Communication — Un parcours de formation en ligne",
+    "5. Ateliers en sous-groupes",
+]
+
+
+@pytest.mark.parametrize("divider", [False, True], ids=["sans-separateur", "separateur"])
+def test_livret_annex_two_is_the_attached_text_without_a_charter_version(charte, divider, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    charters = list(Charte.objects.values_list("pk", "version", "title", "text"))
+    acceptations = AcceptationCharte.objects.count()
+    ReglagesLivret.objects.create(
+        atelier=atelier,
+        annexe2=Annexe2.TEXTE,
+        annexe2_titre="La charte et les actions prioritaires",
+        annexe2_texte="<p>Telle que présentée ce jour-là.</p><ul><li>Action prioritaire numéro un</li></ul>",
+        page_annexes=divider,
+    )
+    rendered, _digest = livret_service.render_document(atelier)
+    annex_entries = ["Annexe 1 — Liste des participants", "Annexe 2 — La charte et les actions prioritaires"]
+    markers = [*PART_KICKERS[:5], *(["Annexes"] if divider else []), "ANNEXE 1", "ANNEXE 2"]
+    entries = assert_sommaire_points_to_the_right_pages(rendered, tmp_path, markers)
+    assert [title for title, _page in entries] == [
+        *PARTS_ENTRIES,
+        *(["Annexes"] if divider else []),
+        *annex_entries,
+    ]
+    text = pdftotext(rendered.content, tmp_path)
+    annex = text[text.rindex("ANNEXE 2") :]
+    assert "La charte et les actions prioritaires" in annex
+    assert "Telle que présentée ce jour-là." in annex
+    assert "Action prioritaire numéro un" in annex
+    assert "Préambule du réseau" not in text  # not the network's charter
+    # No network-wide charter version was created, nobody is asked to accept anything.
+    assert list(Charte.objects.values_list("pk", "version", "title", "text")) == charters
+    assert AcceptationCharte.objects.count() == acceptations
+    outline = [
+        item.title for item in PdfReader(io.BytesIO(rendered.content)).outline if not isinstance(item, list)
+    ]
+    assert outline[-1] == "Annexe 2 — La charte et les actions prioritaires"
+
+
+def test_livret_without_annex_two_lists_annex_one_alone(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    ReglagesLivret.objects.create(atelier=atelier, annexe2=Annexe2.AUCUNE)
+    rendered, _digest = livret_service.render_document(atelier)
+    entries = assert_sommaire_points_to_the_right_pages(rendered, tmp_path, [*PART_KICKERS[:5], "ANNEXE 1"])
+    assert [title for title, _page in entries] == [*PARTS_ENTRIES, "Annexe 1 — Liste des participants"]
+    text = pdftotext(rendered.content, tmp_path)
+    assert "Annexe 2" not in text
+    assert "ANNEXE 2" not in text
+    assert "Préambule du réseau" not in text
+    assert _page_of(rendered, tmp_path, "ANNEXE 1") == rendered.page_count  # the list ends the booklet
+
+
+def test_livret_attached_text_left_empty_prints_no_annex_two(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    ReglagesLivret.objects.create(atelier=atelier, annexe2=Annexe2.TEXTE, annexe2_titre="Titre sans texte")
+    context = livret_service.build_context(atelier)
+    assert [annexe["heading"] for annexe in context["annexes"]] == ["Annexe 1 — Liste des participants"]
+
+
+def test_livret_divider_page_stands_between_the_parts_and_the_annexes(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    ReglagesLivret.objects.create(atelier=atelier, page_annexes=True)
+    rendered, _digest = livret_service.render_document(atelier)
+    markers = [*PART_KICKERS[:5], "Annexes", "ANNEXE 1", "ANNEXE 2"]
+    entries = assert_sommaire_points_to_the_right_pages(rendered, tmp_path, markers)
+    divider = dict(entries)["Annexes"]
+    page = pdftotext(rendered.content, tmp_path, divider)
+    assert "Annexe 1 — Liste des participants" in page
+    assert "Annexe 2 — Charte de la Fabrique de l'accompagnement RH" in page
+    assert "Paragraphe" not in page  # a page of its own
+    assert dict(entries)["Annexe 1 — Liste des participants"] == divider + 1
+
+
+def test_livret_back_cover_is_the_last_page(charte, tmp_path):
+    atelier = make_booklet_atelier(participants=3)
+    plain, _digest = livret_service.render_document(atelier)
+    ReglagesLivret.objects.create(
+        atelier=atelier,
+        quatrieme_couverture=(
+            "<h3>Merci</h3><p>Merci aux intervenants et aux rapporteurs.</p>"
+            '<p>Le catalogue : <a href="https://www.fonction-publique.gouv.fr/catalogue">le portail</a></p>'
+        ),
+    )
+    rendered, _digest = livret_service.render_document(atelier)
+    assert rendered.page_count == plain.page_count + 1
+    last = _flat(pdftotext(rendered.content, tmp_path, rendered.page_count))
+    assert "Merci aux intervenants et aux rapporteurs." in last
+    assert "le portail (https://www.fonction-publique.gouv.fr/catalogue)" in last  # printed, not only linked
+    assert "Fabrique de l'accompagnement RH" in last
+    assert "Merci aux intervenants" not in pdftotext(rendered.content, tmp_path, 1, rendered.page_count - 1)
+    # Not an entry of the sommaire, which still points to the right pages.
+    assert_sommaire_points_to_the_right_pages(rendered, tmp_path, PART_KICKERS)

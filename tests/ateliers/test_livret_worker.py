@@ -4,6 +4,7 @@ The kill test runs real worker PROCESSES (`celery -A fabrique worker`) against t
 needs PostgreSQL (the in-memory SQLite test database is not shared between processes) and Redis.
 """
 
+import io
 import os
 import signal
 import subprocess
@@ -14,11 +15,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from pypdf import PdfReader
 
-from ateliers.models import ContenuSequence, Livret, LivretStatus
+from ateliers.models import ContenuSequence, Intervenant, Livret, LivretStatus
 from ateliers.services import livret as livret_service
 from fabrique.celery import app
-from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.ateliers.livret_factories import give_portrait, images_drawn, make_booklet_atelier
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -173,3 +175,15 @@ def test_livret_worker_keeps_working_after_hostile_content(celery_worker, staff)
     ]
     assert "listes imbriquées" in versions[1].failure_reason
     assert "trop volumineux" in versions[2].failure_reason
+
+
+@pytest.mark.usefixtures("postgresql")
+def test_livret_worker_embeds_the_speakers_photos(celery_worker, staff):
+    atelier = make_booklet_atelier(participants=3, organisations=1)
+    give_portrait(Intervenant.objects.filter(sequences__atelier=atelier).first())
+    livret = livret_service.request_version(atelier, by=staff)
+    wait_for(lambda: status_of(livret) == LivretStatus.PRET, 60, "the worker did not render the booklet")
+    livret.refresh_from_db()
+    with livret.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    assert len(images_drawn(reader)) == 1  # read through the storage by the worker, drawn once
