@@ -5,7 +5,9 @@
 - "Contenus des séquences" (a proxy of Sequence): the capture form of one séquence, with the inlines
   that fit its kind (round-table contributions, questions and answers, breakout groups, resources...).
 - "Livrets de restitution": every rendered version, with the Publier and Diffuser actions.
-Every state change goes through `ateliers.services.livret`.
+Every state change goes through `ateliers.services.livret`. The booklet studio on the site
+(`ateliers.views.studio`) is where staff and rapporteurs write; a save here bumps the same revision, so a
+studio writer working from an older one is shown both texts instead of overwriting this one.
 """
 
 from django import forms
@@ -30,11 +32,12 @@ from ateliers.models import (
     Livret,
     LivretStatus,
     Question,
-    Reponse,
     Rapporteur,
+    ReglagesLivret,
+    Reponse,
     Ressource,
 )
-from ateliers.models.livret import AtelierLivret, SequenceLivret
+from ateliers.models.livret import AtelierLivret, Redaction, SequenceLivret
 from ateliers.services import livret as livret_service
 from ateliers.services.livret import LivretError
 from fabrique.pdf import render_pdf_document
@@ -97,10 +100,32 @@ INLINES_BY_KIND = {
 
 
 class StaffOnlyMixin:
-    """Booklet content is DGAFP staff's work: the admin's model permissions plus `is_staff`."""
+    """Booklet content is DGAFP staff's work: the admin's model permissions plus `is_staff`.
+
+    What the studio writes (`Redaction` rows) is saved with its revision bumped and its writer recorded,
+    as the studio does."""
 
     def has_module_permission(self, request):
         return permissions.can_manage(request.user) and super().has_module_permission(request)
+
+    @staticmethod
+    def record_writer(request, instance):
+        if isinstance(instance, Redaction):
+            if instance.pk is not None:
+                instance.revision += 1
+            instance.updated_by = request.user
+
+    def save_model(self, request, obj, form, change):
+        self.record_writer(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            self.record_writer(request, instance)
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
 
 
 @admin.register(SequenceLivret)
@@ -133,16 +158,6 @@ class SequenceLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     def has_content(self, obj):
         contenu = getattr(obj, "contenu", None)
         return bool(contenu and contenu.texte)
-
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, ContenuSequence):
-                instance.updated_by = request.user
-            instance.save()
-        for instance in formset.deleted_objects:
-            instance.delete()
-        formset.save_m2m()
 
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
@@ -202,6 +217,15 @@ class RapporteurInline(admin.TabularInline):
     verbose_name_plural = _("rapporteurs (rédigent le compte rendu depuis le site)")
 
 
+class ReglagesLivretInline(admin.StackedInline):
+    model = ReglagesLivret
+    fields = ["annexe2", "annexe2_titre", "annexe2_texte", "page_annexes", "quatrieme_couverture"]
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name_plural = _("annexes et quatrième de couverture")
+
+
 class LivretInline(admin.TabularInline):
     model = Livret
     fields = [
@@ -245,7 +269,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     search_fields = ["title", "theme"]
     fields = ["programme", "number", "title", "theme", "starts_at", "status", "sequence_links"]
     readonly_fields = fields
-    inlines = [RapporteurInline, LivretInline]
+    inlines = [RapporteurInline, ReglagesLivretInline, LivretInline]
     actions = ["action_generer", "action_apercu_html", "action_apercu_pdf"]
 
     def get_queryset(self, request):
@@ -407,6 +431,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         for instance in formset.save(commit=False):
             if isinstance(instance, Rapporteur) and instance.named_by_id is None:
                 instance.named_by = request.user
+            self.record_writer(request, instance)
             instance.save()
         for instance in formset.deleted_objects:
             instance.delete()
