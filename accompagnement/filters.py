@@ -159,6 +159,6 @@ def organisation_facet_rows():
     )
     rows = sorted(rows, key=lambda r: ((r[5] or r[1]).lower(), r[3] is not None, r[1].lower()))
     return [
-        (slug, f"{parent_acronym or parent_name} — {acronym or name}" if parent_slug else name, parent_slug)
-        for slug, name, acronym, parent_slug, parent_acronym, parent_name in rows
+        (slug, f"{name} — {parent_name}" if parent_slug else name, parent_slug)
+        for slug, name, _acronym, parent_slug, _parent_acronym, parent_name in rows
     ]

@@ -324,7 +324,7 @@ class DispositifQuerySet(models.QuerySet):
         return self.filter(is_model=True)
 
     def with_related(self):
-        return self.select_related("organisation__parent")
+        return self.select_related("organisation__parent__parent")
 
 
 class Dispositif(models.Model):

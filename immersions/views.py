@@ -598,7 +598,7 @@ def service_list(request):
     today = timezone.localdate()
     services = (
         perms.service_visible_to(request.user, Organisation.objects.filter(parent__isnull=False))
-        .select_related("parent")
+        .select_related("parent__parent")
         .annotate(
             away=Count(
                 "echanges_depart",

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -25,6 +26,7 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from accompagnement import matching
+from accompagnement.admin import OrganisationNommeeMixin
 from accompagnement.models import Organisation
 from ateliers.enums import ATELIER_TRANSITIONS, REASON_REQUIRED, AtelierStatus, InscriptionStatus, Presence
 from ateliers.imports import InscriptionImportResource, ParticipantsCSV, UnreadableFileError
@@ -33,6 +35,7 @@ from ateliers.services import atelier as atelier_services
 from ateliers.services import inscriptions as inscription_services
 from ateliers.services.atelier import TransitionError
 from ateliers.services.inscriptions import RegistrationError
+from ateliers.validators import PHOTO_ACCEPT, PHOTO_HELP, validate_photo
 
 
 @admin.register(Programme)
@@ -208,10 +211,36 @@ class AtelierAdmin(admin.ModelAdmin):
                 messages.error(request, error.message)
 
 
+class IntervenantAdminForm(forms.ModelForm):
+    """A photo uploaded from the admin passes the same checks as one uploaded from the studio."""
+
+    class Meta:
+        model = Intervenant
+        fields = [
+            "first_name",
+            "last_name",
+            "role",
+            "organisation",
+            "organisation_label",
+            "user",
+            "photo",
+            "portrait",
+        ]
+        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT})}
+        help_texts = {"photo": PHOTO_HELP}
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            validate_photo(photo)
+        return photo
+
+
 @admin.register(Intervenant)
-class IntervenantAdmin(admin.ModelAdmin):
+class IntervenantAdmin(OrganisationNommeeMixin, admin.ModelAdmin):
+    form = IntervenantAdminForm
     list_display = ["last_name", "first_name", "role", "organisation_name"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation__parent__parent"]
     search_fields = ["last_name", "first_name", "role", "organisation__name", "organisation_label"]
     autocomplete_fields = ["organisation", "user"]
 
@@ -256,7 +285,7 @@ class DirectionCreationForm(ParticipantsConfirmForm):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(ImportMixin, admin.ModelAdmin):
+class InscriptionAdmin(OrganisationNommeeMixin, ImportMixin, admin.ModelAdmin):
     resource_classes = [InscriptionImportResource]
     # CSV is read by ParticipantsCSV (UTF-8 or Windows-1252, « ; » or « , »), not django-import-export's
     # one-encoding CSV.
@@ -266,7 +295,7 @@ class InscriptionAdmin(ImportMixin, admin.ModelAdmin):
     import_template_name = "admin/ateliers/inscription/import.html"
     list_display = ["user", "organisation", "atelier", "status", "presence", "consent_annuaire", "created_at"]
     list_filter = ["atelier__programme", "atelier", "status", "presence", "consent_annuaire"]
-    list_select_related = ["user", "organisation", "atelier"]
+    list_select_related = ["user", "organisation__parent__parent", "atelier"]
     search_fields = ["user__email", "user__last_name", "user__first_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation", "registered_by"]
     readonly_fields = ["atelier", "user", "status", "registered_by", "created_at"]

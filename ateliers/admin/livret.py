@@ -40,7 +40,6 @@ from ateliers.models import (
 from ateliers.models.livret import AtelierLivret, Redaction, SequenceLivret
 from ateliers.services import livret as livret_service
 from ateliers.services.livret import LivretError
-from fabrique.pdf import render_pdf_document
 
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
@@ -378,7 +377,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         except LivretError as error:
             messages.error(request, str(error))
             return self._back(pk)
-        rendered = render_pdf_document(livret_service.LIVRET_TEMPLATE, context)
+        rendered = livret_service.render_context(context)
         response = HttpResponse(rendered.content, content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="apercu-livret.pdf"'
         response["Cache-Control"] = "private, no-store"

@@ -50,7 +50,7 @@ def compute(user, *, year=None):
     today = timezone.localdate()
     services = (
         service_visible_to(user, Organisation.objects.filter(cliquet__isnull=False))
-        .select_related("parent")
+        .select_related("parent__parent")
         .annotate(
             away=Count(
                 "echanges_depart",

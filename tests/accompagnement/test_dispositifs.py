@@ -186,7 +186,7 @@ def test_catalogue_facet_counts_ignore_their_own_filter(client, ministries, cata
     assert "Mobilité (1)" in content
     assert "Reconversion (0)" in content
     assert "Ministère A (1)" in content
-    assert "MA — SG (1)" in content
+    assert "Secrétariat général A — Ministère A (1)" in content
     assert "Ministère B (0)" in content
 
 
