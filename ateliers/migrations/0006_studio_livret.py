@@ -32,6 +32,29 @@ def move_answers_and_quotes(apps, schema_editor):
         contenu.save(update_fields=["texte"])
 
 
+def answers_back(apps, schema_editor):
+    """Reverse: each question's first answer goes back to its own columns. The pull quotes stay in the
+    séquences' text, where they print as quotes (nothing is lost, they are just no longer separate rows)."""
+    Question = apps.get_model("ateliers", "Question")
+    for question in Question.objects.prefetch_related("reponses"):
+        first = next(iter(question.reponses.all()), None)
+        if first is not None:
+            question.answer, question.answered_by = first.text, first.answered_by
+            question.save(update_fields=["answer", "answered_by"])
+
+
+def rename_permissions(apps, schema_editor):
+    """QuestionReponse became Question: staff groups keep their rights under the new codenames (the
+    content type itself is renamed by Django with the model)."""
+    Permission = apps.get_model("auth", "Permission")
+    for action in ("add", "change", "delete", "view"):
+        old = Permission.objects.filter(content_type__app_label="ateliers", codename=f"{action}_questionreponse")
+        if old.exists() and not Permission.objects.filter(
+            content_type__app_label="ateliers", codename=f"{action}_question"
+        ).exists():
+            old.update(codename=f"{action}_question")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -255,7 +278,8 @@ class Migration(migrations.Migration):
             model_name='rubriqueannexe',
             constraint=models.UniqueConstraint(fields=('reglage', 'organisation'), name='rubrique_unique_par_reglage'),
         ),
-        migrations.RunPython(move_answers_and_quotes, migrations.RunPython.noop),
+        migrations.RunPython(rename_permissions, migrations.RunPython.noop),
+        migrations.RunPython(move_answers_and_quotes, answers_back),
         migrations.RemoveField(model_name='question', name='answer'),
         migrations.RemoveField(model_name='question', name='answered_by'),
         migrations.DeleteModel(name='Citation'),
