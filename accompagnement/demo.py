@@ -5,7 +5,6 @@ from django.utils.text import slugify
 
 from accompagnement.enums import Besoin, DispositifKind, Maturite, OrganisationKind, Public, Role
 from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
-from ateliers.models import ReglageAnnexe
 
 DEMO_PASSWORD = "demo-fabrique-2026"  # noqa: S105 - printed to the developer on purpose, demo only
 
@@ -190,13 +189,6 @@ def seed_tutelles():
         Organisation.objects.filter(slug=slug).update(tutelle=Organisation.objects.get(slug=tutelle))
 
 
-def seed_reglage_annexe():
-    """The network's settings of the participant lists (the row without a workshop), with the model's
-    defaults: all PFRH under one heading, public bodies under one heading, « Prénom NOM ». Kept as staff
-    left it when it exists."""
-    ReglageAnnexe.objects.get_or_create(atelier=None)
-
-
 def seed_account(email, first_name, last_name, *, organisation_slug, role, function, is_staff=False):
     user, created = User.objects.update_or_create(
         email=email,
@@ -255,7 +247,6 @@ def seed():
     """Create or refresh the network's organisations, members and schemes; returns the summary lines."""
     seed_organisations()
     seed_tutelles()
-    seed_reglage_annexe()
     lines = []
     for email, first, last, slug, role, function, is_staff in ACCOUNTS:
         user = seed_account(

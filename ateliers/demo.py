@@ -13,7 +13,15 @@ from accompagnement.demo import seed_account
 from accompagnement.enums import Role
 from accompagnement.models import Organisation, User
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
-from ateliers.models import Atelier, AtelierTransition, Inscription, Intervenant, Programme, Sequence
+from ateliers.models import (
+    Atelier,
+    AtelierTransition,
+    Inscription,
+    Intervenant,
+    Programme,
+    ReglageAnnexe,
+    Sequence,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 S = AtelierStatus
@@ -430,9 +438,17 @@ def seed_upcoming(intervenants, today):
     return ateliers
 
 
+def seed_reglage_annexe():
+    """The network's settings of the participant lists (the row without a workshop), with the model's
+    defaults: all PFRH under one heading, public bodies under one heading, « Prénom NOM ». Kept as staff
+    left it when it exists."""
+    ReglageAnnexe.objects.get_or_create(atelier=None)
+
+
 def seed(*, today=None):
     """Create or refresh the workshops' demo data; returns lines summarising it."""
     today = today or timezone.localdate()
+    seed_reglage_annexe()
     programme, _ = Programme.objects.update_or_create(
         year=2023,
         defaults={

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from accompagnement import demo as accompagnement_demo
 from accompagnement.enums import OrganisationKind
 from accompagnement.models import Organisation
+from ateliers import demo as ateliers_demo
 from ateliers.enums import FormatNom, RegroupementEtablissements
 from ateliers.models import Rapporteur, ReglageAnnexe, RubriqueAnnexe
 from ateliers.services import annexe as annexe_services
@@ -280,7 +281,8 @@ def test_grouper_queries_are_fixed_whatever_the_number_of_people(count, django_a
 
 def test_demo_network_has_short_labels_tutelles_and_its_settings_row():
     accompagnement_demo.seed()
-    accompagnement_demo.seed()
+    ateliers_demo.seed_reglage_annexe()
+    ateliers_demo.seed_reglage_annexe()
     assert ReglageAnnexe.objects.filter(atelier__isnull=True).count() == 1
     atelier = AtelierFactory()
     rows = [
