@@ -123,7 +123,6 @@ _QUOTE_AUTHOR = re.compile(
     r"<p>((?:—|--)[^<]*(?:<(?:em|strong)>[^<]*</(?:em|strong)>[^<]*)*)</p>(\s*</blockquote>)"
 )
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
-_BARE_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 _URL_NOISE = re.compile(r"^(?:https?://|mailto:)?(?:www\.)?|/$")
 
 
@@ -147,8 +146,6 @@ def _rich(value):
 
     Pull quotes stay exactly where the writer put them, between the paragraphs around them."""
     cleaned = sanitise_rich_text(value)
-    # A link whose address nh3 refused (file:, javascript:...) is left as <a> alone: keep its words only.
-    cleaned = _BARE_LINK.sub(r"\1", cleaned)
     cleaned = _QUOTE_AUTHOR.sub(r'<p class="citation-auteur">\1</p>\2', cleaned)
     return mark_safe(
         _LINK.sub(_printed_link, cleaned.replace("<blockquote>", '<blockquote class="citation">'))
