@@ -1,6 +1,7 @@
 """A lead declares an immersion in the browser and submits it; the origin accepts; the host accepts."""
 
 import pytest
+from playwright.sync_api import expect
 
 from immersions.enums import ImmersionStatus
 from immersions.models import Immersion
@@ -26,7 +27,9 @@ def test_lead_declares_an_immersion_and_the_host_accepts_it(page, login, lead, o
     page.get_by_label("Grade ou corps").fill("Secrétaire administrative")
     page.get_by_label("Catégorie").select_option("B")
     page.get_by_label("Organisation d'origine").select_option(label="Ministère de la Justice")
-    page.get_by_label("Service d'origine").select_option(label="Direction de l'administration pénitentiaire")
+    page.get_by_label("Service d'origine").select_option(
+        label="Direction de l'administration pénitentiaire — Ministère de la Justice"
+    )
     page.get_by_label("Organisation d'accueil").select_option(label="Ministère de la Culture")
     page.get_by_label("Tuteur ou tutrice à l'accueil").fill("DURAND Paul")
     page.get_by_label("Adresse du tuteur ou de la tutrice").fill("paul.durand@culture.gouv.fr")
@@ -36,11 +39,11 @@ def test_lead_declares_an_immersion_and_the_host_accepts_it(page, login, lead, o
     page.get_by_label("Date de fin").fill(in_days(12).isoformat())
     page.get_by_role("button", name="Enregistrer et soumettre").click()
 
-    assert page.get_by_text("Immersion soumise à la structure d'origine.").is_visible()
+    expect(page.get_by_text("Immersion soumise à la structure d'origine.")).to_be_visible()
     immersion = Immersion.objects.get()
     assert immersion.status == ImmersionStatus.SOUMISE
     page.get_by_role("button", name="Accepter pour l'origine").click()
-    assert page.get_by_text("Étape enregistrée").is_visible()
+    expect(page.get_by_text("Étape enregistrée")).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
@@ -48,8 +51,8 @@ def test_lead_declares_an_immersion_and_the_host_accepts_it(page, login, lead, o
     page.goto("/a-traiter/")
     page.get_by_role("link", name=f"{immersion.reference} — MARTIN Zoé").click()
     page.get_by_role("button", name="Accepter pour l'accueil").click()
-    assert page.get_by_text("Étape enregistrée : Acceptée par l'accueil.").is_visible()
+    expect(page.get_by_text("Étape enregistrée : Acceptée par l'accueil.")).to_be_visible()
     immersion.refresh_from_db()
     assert immersion.status == ImmersionStatus.ACCEPTEE_ACCUEIL
-    assert page.get_by_role("heading", name="Historique").is_visible()
+    expect(page.get_by_role("heading", name="Historique")).to_be_visible()
     assert_accessible(page)
