@@ -54,6 +54,12 @@ KIND_WORDS = {
     "plateforme regionale": OrganisationKind.PFRH,
     "plateformes regionales": OrganisationKind.PFRH,
 }
+# How a missing direction is best named when a list gives only its usual acronym or a variant of it.
+WELL_KNOWN = {
+    "sg": ("Secrétariat général", "SG"),
+    "drh": ("Direction des ressources humaines", "DRH"),
+    "dgrh": ("Direction générale des ressources humaines", "DGRH"),
+}
 CANDIDATES_SHOWN = 5
 SIMILAR_ENOUGH = 0.6
 PUNCTUATION = re.compile(r"[^0-9a-z]+")
@@ -82,6 +88,16 @@ def canonical(text):
     for long_form, acronym in CONTRACTIONS:
         phrase = re.sub(rf"\b{long_form}\b", acronym, phrase)
     return " ".join(_singular(word) for word in phrase.split())
+
+
+def suggested_direction(label):
+    """(name, acronym) to offer when staff create the direction a row names: « SG », « S.G. » and
+    « secretariat general » all suggest « Secrétariat général » (SG); anything else is offered as typed."""
+    known = WELL_KNOWN.get(canonical(label))
+    if known:
+        return known
+    label = " ".join(str(label or "").split())
+    return (label, label) if label.isupper() and " " not in label and len(label) <= 8 else (label, "")
 
 
 def ministry_key(text):
@@ -353,7 +369,7 @@ class OrganisationDirectory:
                 candidates=tuple(self._organisations(found)),
                 problem=_(
                     "« %(label)s » existe dans plusieurs ministères ou organismes : indiquez le ministère "
-                    "dans la colonne « ministere »."
+                    "dans la colonne « ministère »."
                 )
                 % {"label": direction},
                 direction_label=direction,
@@ -361,7 +377,7 @@ class OrganisationDirectory:
         return Match(
             candidates=tuple(self._organisations(self._similar(everything, direction))),
             problem=_(
-                "Organisation inconnue : « %(label)s ». Indiquez le ministère dans la colonne « ministere » "
+                "Organisation inconnue : « %(label)s ». Indiquez le ministère dans la colonne « ministère » "
                 "pour la rechercher parmi ses directions, ou pour la créer."
             )
             % {"label": direction},

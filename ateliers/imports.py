@@ -34,6 +34,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV
 
+from accompagnement import matching
 from accompagnement import services as accompagnement_services
 from accompagnement.enums import Role
 from accompagnement.matching import SMALL_WORDS, OrganisationDirectory
@@ -246,6 +247,11 @@ class UnresolvedOrganisation:
     def can_create_direction(self):
         return self.match.can_create_direction
 
+    @property
+    def suggested(self):
+        """The name and acronym the « create the direction » form offers (« SG » → Secrétariat général)."""
+        return matching.suggested_direction(self.direction)
+
 
 class InscriptionImportResource(resources.ModelResource):
     """Participants of a workshop, from a ministry's list (see the module's docstring for the columns).
@@ -453,8 +459,9 @@ class InscriptionImportResource(resources.ModelResource):
         checked.organisation = checked.match.organisation
         if checked.organisation is None:
             errors["direction" if direction else "ministere"] = checked.match.problem
+            # « SG », « S.G. » and « secretariat general » under one ministry are one missing direction.
             group = self._unresolved.setdefault(
-                (ministere.casefold(), direction.casefold()),
+                (matching.ministry_key(ministere), matching.canonical(direction)),
                 UnresolvedOrganisation(ministere=ministere, direction=direction, match=checked.match),
             )
             group.rows.append(number)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from accompagnement import matching
 from accompagnement.enums import OrganisationKind
 from accompagnement.matching import OrganisationDirectory, canonical, create_direction, ministry_key
 from tests.accompagnement.factories import OrganisationFactory
@@ -181,3 +182,18 @@ def test_create_direction_refuses_a_duplicate_a_non_root_parent_and_no_name(tree
         create_direction(tree["justice_sg"], name="Bureau")
     with pytest.raises(ValidationError, match="Indiquez le nom"):
         create_direction(tree["justice"], name="   ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("SG", ("Secrétariat général", "SG")),
+        ("S.G.", ("Secrétariat général", "SG")),
+        ("secretariat  GENERAL", ("Secrétariat général", "SG")),
+        ("drh", ("Direction des ressources humaines", "DRH")),
+        ("SCA", ("SCA", "SCA")),
+        ("Service du commissariat des armées", ("Service du commissariat des armées", "")),
+    ],
+)
+def test_suggested_direction_writes_the_usual_acronyms_in_full(typed, suggested):
+    assert matching.suggested_direction(typed) == suggested

@@ -404,7 +404,7 @@ def test_import_without_ministry_lists_every_secretariat_general_named_with_its_
     result = _import(_dataset([atelier.pk, "x@y.fr", "X", "Y", "", "Secrétariat général", "oui"]), staff)
     error = str(result.invalid_rows[0].error_dict["direction"])
     assert "existe dans plusieurs ministères" in error
-    assert "colonne « ministere »" in error
+    assert "colonne « ministère »" in error
     [group] = result.unresolved
     assert len(group.candidates) == 7  # one per ministry that has one
     assert "Secrétariat général (SG) — Ministère des Armées" in {c.nom_complet for c in group.candidates}
@@ -698,3 +698,19 @@ def test_import_page_says_what_is_read_and_offers_the_workshop(admin_client):
     choices = [value for value, _label in response.context["form"].fields["atelier"].choices]
     assert atelier.pk in [getattr(value, "value", value) for value in choices]
     assert cancelled.pk not in [getattr(value, "value", value) for value in choices]
+
+
+def test_import_variants_of_a_missing_direction_are_one_row_to_create_named_in_full(staff, network):
+    """« SG », « S.G. » and « secretariat general » under a ministry that has none: one missing direction,
+    offered as « Secrétariat général » (SG), never as the abbreviation typed on the first row."""
+    atelier = AtelierFactory()
+    rows = [
+        [atelier.pk, f"p{i}@culture.gouv.fr", "P", f"N{i}", "Culture", label, "oui"]
+        for i, label in enumerate(["SG", "S.G.", "secretariat  GENERAL"])
+    ]
+    network["mc-sg"].delete()  # the Culture ministry has no secrétariat général in the base any more
+    result = _import(_dataset(*rows), staff)
+    [group] = result.unresolved
+    assert group.rows == [1, 2, 3]
+    assert group.can_create_direction
+    assert group.suggested == ("Secrétariat général", "SG")
