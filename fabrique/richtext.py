@@ -87,6 +87,7 @@ _MSO_LIST_PARAGRAPH = re.compile(
 _MSO_IGNORE = re.compile(
     r"<span\b[^>]*mso-list:\s*Ignore[^>]*>.*?</span>\s*(?:</span>)?", re.IGNORECASE | re.DOTALL
 )
+_MSO_SUPPORT_LISTS = re.compile(r"<!\[if !supportLists\]>(.*?)<!\[endif\]>", re.IGNORECASE | re.DOTALL)
 _MSO_BULLET_TEXT = re.compile(r"^\s*(?:[·•o§▪\-–]|\d+[.)]|[a-z][.)])(?:\s|&nbsp;)+", re.IGNORECASE)
 
 
@@ -96,9 +97,12 @@ def _word_lists_to_html(value):
 
     def item(match):
         raw = match.group(1)
-        hidden = _MSO_IGNORE.search(raw)
-        ordered = bool(hidden and re.match(r"\s*\d+[.)]", text_of(hidden.group(0))))
-        body = _MSO_BULLET_TEXT.sub("", _MSO_IGNORE.sub("", raw))
+        # The bullet or number sits in a span styled mso-list:Ignore, or (older Word, some exports) only
+        # inside the conditional comment <![if !supportLists]>…<![endif]>.
+        hidden = _MSO_IGNORE.search(raw) or _MSO_SUPPORT_LISTS.search(raw)
+        ordered = bool(hidden and re.match(r"\s*\d+[.)]", text_of(hidden.group(hidden.lastindex or 0))))
+        body = _MSO_SUPPORT_LISTS.sub("", _MSO_IGNORE.sub("", raw))
+        body = _MSO_BULLET_TEXT.sub("", re.sub(r"^(?:\s|&nbsp;)+", "", body))
         return f"\x00{'o' if ordered else 'u'}<li>{body}</li>\x01"
 
     marked = _MSO_LIST_PARAGRAPH.sub(item, value)
@@ -123,6 +127,11 @@ def normalise(value):
     else:
         if "mso" in value.lower():
             value = _word_lists_to_html(value)
+        # Headings of other levels become the booklet's two (h3, h4); table cells and rows, which the
+        # booklet does not lay out, keep a space between their words.
+        value = re.sub(r"<(/?)h[12](\s[^>]*)?>", r"<\1h3>", value, flags=re.IGNORECASE)
+        value = re.sub(r"<(/?)h[56](\s[^>]*)?>", r"<\1h4>", value, flags=re.IGNORECASE)
+        value = re.sub(r"(</t[dh]>|</tr>)", r" \1", value, flags=re.IGNORECASE)
         # Word and LibreOffice write bold and italic as <b> and <i>: keep them as <strong> and <em>.
         value = re.sub(r"<(/?)b(\s[^>]*)?>", r"<\1strong>", value, flags=re.IGNORECASE)
         value = re.sub(r"<(/?)i(\s[^>]*)?>", r"<\1em>", value, flags=re.IGNORECASE)
