@@ -38,6 +38,7 @@ from ateliers.models import (
     GroupeTravail,
     Inscription,
     Intervenant,
+    LienLivret,
     Livret,
     LivretStatus,
     Question,
@@ -686,7 +687,12 @@ def _notify_participants(livret, *, update):
                 "present": inscription.presence == Presence.PRESENT,
             },
         )
-    for issued in liens.create_links([i for i in inscriptions if i.pk not in can_log_in]):
+    without_login = [i for i in inscriptions if i.pk not in can_log_in]
+    # « the link you received for the previous version no longer works » only to those who received one.
+    had_link = set(
+        LienLivret.objects.filter(inscription__in=without_login).values_list("inscription_id", flat=True)
+    )
+    for issued in liens.create_links(without_login):
         inscription = issued.lien.inscription
         user = inscription.user
         send_templated_email(
@@ -703,7 +709,7 @@ def _notify_participants(livret, *, update):
                 "expires_at": issued.lien.expires_at,
                 "invitation_url": invitation_url(user) if user.is_active else None,
                 "invitation_days": settings.INVITATION_LINK_DAYS,
-                "update": update,
+                "update": update and inscription.pk in had_link,
                 "present": inscription.presence == Presence.PRESENT,
             },
         )

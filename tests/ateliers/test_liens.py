@@ -242,6 +242,27 @@ def test_link_when_the_booklet_is_no_longer_published(
     assert LienLivret.objects.get().used_at is None
 
 
+def test_link_when_the_booklet_file_is_missing_shows_a_page_and_stays_unspent(
+    client, atelier, imported, staff, django_capture_on_commit_callbacks
+):
+    livret = publish(ready_version(atelier, PDF_V1), staff, django_capture_on_commit_callbacks)
+    path = link_path(email_to(imported.user))
+    content = livret.file.read()
+    livret.file.close()
+    livret.file.storage.delete(livret.file.name)
+    response = client.post(path)
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "Le fichier du livret est momentanément introuvable. Votre lien n&#x27;a pas servi" in (
+        response.content.decode()
+    )
+    assert LienLivret.objects.get().used_at is None
+    # The file back, the same link serves once.
+    livret.file.storage.save(livret.file.name, ContentFile(content))
+    assert b"".join(client.post(path).streaming_content) == PDF_V1
+    assert LienLivret.objects.get().used_at is not None
+
+
 def test_publish_gives_a_deactivated_participant_a_link_without_invitation(
     atelier, member, staff, django_capture_on_commit_callbacks
 ):
@@ -296,3 +317,16 @@ def test_consume_twice_at_once_downloads_once(postgresql, atelier, imported, sta
     for thread in threads:
         thread.join()
     assert sorted(outcomes, key=str) == sorted([livret.pk, liens.Refusal.UTILISE], key=str)
+
+
+def test_link_email_of_a_new_version_mentions_an_old_link_only_to_who_received_one(
+    atelier, imported, staff, django_capture_on_commit_callbacks
+):
+    publish(ready_version(atelier, PDF_V1), staff, django_capture_on_commit_callbacks)
+    newcomer = without_password(InscriptionFactory(atelier=atelier, presence=Presence.ABSENT))
+    mail.outbox.clear()
+    publish(ready_version(atelier, PDF_V2), staff, django_capture_on_commit_callbacks)
+    assert "le lien reçu pour l'ancienne version ne sert plus" in email_to(imported.user).body
+    first = email_to(newcomer.user)
+    assert "ancienne version" not in first.body
+    assert "Le livret de restitution de cet atelier est publié." in first.body
