@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from ateliers.enums import Presence
+from ateliers.services.annexe import format_nom
 
 CONSENT_LABEL = _("J'accepte de figurer dans la liste des participants du livret de restitution")
 CONSENT_HELP = _(
@@ -31,7 +32,9 @@ class ColleagueInscriptionForm(DsfrBaseForm):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = colleagues
-        self.fields["user"].label_from_instance = lambda user: f"{user.display_name} — {user.email}"
+        self.fields["user"].label_from_instance = (
+            lambda user: f"{format_nom(user.first_name, user.last_name) or user.email} — {user.email}"
+        )
 
 
 class EmargementForm(forms.Form):

@@ -355,8 +355,8 @@ def bench_studio(atelier):
         previews.append(done - saved)
         both.append(done - start)
     print(
-        f"  measured: Django's test Client in this process against the bench's PostgreSQL: the whole"
-        f" request (middleware, view, form, locks, ORM, template), no network nor WSGI server;"
+        f"  measured: Django's test Client in this process against the bench's {connection.vendor} database:"
+        f" the whole request (middleware, view, form, locks, ORM, template), no network nor WSGI server;"
         f" staff writing séquence « {sequence.title} » ({len(base_text):,} characters of rich text)"
     )
     rows = (
