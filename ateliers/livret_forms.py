@@ -3,9 +3,17 @@
 Every block form carries the `revision` its writer started from (see `ateliers.services.studio`) and
 renders its fields with ids unique on the page (`auto_id` "<bloc>-<pk>-<field>") while keeping the field
 names the save endpoint expects. Rich text uses the editor of `fabrique.richtext` (no raw HTML anywhere).
+
+The admin's forms of the same rows (`RevisionCheckForm`) carry the revision their page was opened at and
+refuse, with the same rule (`ateliers.services.studio.check_revision`), to overwrite what was saved since.
 """
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.forms.models import InlineForeignKeyField
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -20,6 +28,7 @@ from ateliers.models import (
     Reponse,
     Ressource,
 )
+from ateliers.services.studio import Conflict, check_revision, heure
 from ateliers.validators import PHOTO_ACCEPT, PHOTO_HELP, validate_photo
 
 CONSTAT_MAX_CHARS = 2000
@@ -233,6 +242,111 @@ class ReglagesLivretForm(StudioForm):
         cleaned = super().clean()
         if cleaned.get("annexe2") == "texte" and not cleaned.get("annexe2_titre", "").strip():
             self.add_error("annexe2_titre", _("Donnez un titre à ce texte : il paraît au sommaire."))
+        return cleaned
+
+
+# --- The admin's forms of what the studio writes ---------------------------------------------------
+
+REVISION_FIELD = "revision_ouverte"
+
+
+class RevisionField(forms.IntegerField):
+    """The revision of a row when its page was opened (hidden): what a save is checked against, never a
+    change in itself (an untouched inline form stays unsaved)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
+def conflict_message(conflict):
+    """« Ce bloc a été modifié par Camille Martin à 10 h 42 depuis l'ouverture de cette page : … »."""
+    if conflict.updated_at is None:  # a speaker's row records neither who nor when
+        return gettext(
+            "Ce bloc a été modifié depuis l'ouverture de cette page : rechargez-la pour voir sa version ; "
+            "votre texte est ci-dessous."
+        )
+    when = timezone.localtime(conflict.updated_at)
+    moment = gettext("à %(heure)s") % {"heure": heure(when)}
+    if when.date() != timezone.localdate():
+        moment = gettext("le %(date)s à %(heure)s") % {
+            "date": date_format(when, "j F Y"),
+            "heure": heure(when),
+        }
+    if conflict.updated_by is None:
+        return gettext(
+            "Ce bloc a été modifié %(moment)s depuis l'ouverture de cette page : rechargez-la pour voir sa "
+            "version ; votre texte est ci-dessous."
+        ) % {"moment": moment}
+    return gettext(
+        "Ce bloc a été modifié par %(name)s %(moment)s depuis l'ouverture de cette page : rechargez-la pour "
+        "voir sa version ; votre texte est ci-dessous."
+    ) % {"name": conflict.updated_by.display_name, "moment": moment}
+
+
+UNKNOWN_REVISION = _(
+    "Cette page ne dit pas quelle version de ce bloc elle montrait : rechargez-la pour voir la version "
+    "enregistrée ; votre texte est ci-dessous."
+)
+
+
+class RevisionCheckForm(forms.ModelForm):
+    """An admin form (or inline form) of a row the studio writes (`Redaction` rows, a speaker).
+
+    It carries, hidden, the revision the row had when the page was opened. Its `clean` locks the row
+    (the admin's change view runs in a transaction, so the lock holds until the save) and refuses, keeping
+    what was typed, a save made from an older revision whose values differ from what is now stored (the
+    studio's rule, `check_revision`). Otherwise the save goes on from the row's current revision, which
+    the admin bumps when it saves a change (`ateliers.admin.livret.StaffOnlyMixin.record_writer`)."""
+
+    revision_ouverte = RevisionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[REVISION_FIELD].initial = self.instance.revision
+
+    def compared_fields(self):
+        """The row's own fields this form edits (neither its key nor the inline's parent)."""
+        opts = self._meta.model._meta
+        names = []
+        for name, field in self.fields.items():
+            if name in (REVISION_FIELD, opts.pk.name) or isinstance(field, InlineForeignKeyField):
+                continue
+            try:
+                model_field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.concrete and model_field.editable and name in self.cleaned_data:
+                names.append(name)
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        model = self._meta.model
+        stored = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if stored is None:
+            raise forms.ValidationError(
+                _(
+                    "Ce bloc a été supprimé depuis l'ouverture de cette page : copiez votre texte et "
+                    "rechargez-la."
+                ),
+                code="deleted",
+            )
+        opened = cleaned.get(REVISION_FIELD)
+        values = {name: cleaned[name] for name in self.compared_fields()}
+        try:
+            # A page that does not say its revision (opened before this check existed) may be stale.
+            check_revision(stored, -1 if opened is None else opened, values)
+        except Conflict as conflict:
+            message = conflict_message(conflict) if opened is not None else UNKNOWN_REVISION
+            raise forms.ValidationError(message, code="conflict") from None
+        self.instance.revision = stored.revision
         return cleaned
 
 

@@ -54,7 +54,7 @@ urlpatterns = [
     ),
     path(
         "ateliers/livret/jsi18n/",
-        JavaScriptCatalog.as_view(packages=["django_prose_editor"]),
+        JavaScriptCatalog.as_view(packages=["django_prose_editor", "ateliers"]),
         name="studio_jsi18n",
     ),
     path("ateliers/<int:pk>/livret/annexe/", annexe.livret_annexe, name="livret_annexe"),

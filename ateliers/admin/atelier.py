@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,12 +31,13 @@ from accompagnement.admin import OrganisationNommeeMixin
 from accompagnement.models import Organisation
 from ateliers.enums import ATELIER_TRANSITIONS, REASON_REQUIRED, AtelierStatus, InscriptionStatus, Presence
 from ateliers.imports import InscriptionImportResource, ParticipantsCSV, UnreadableFileError
+from ateliers.livret_forms import RevisionCheckForm
 from ateliers.models import Atelier, AtelierTransition, Inscription, Intervenant, Programme, Rappel, Sequence
 from ateliers.services import atelier as atelier_services
 from ateliers.services import inscriptions as inscription_services
 from ateliers.services.atelier import TransitionError
 from ateliers.services.inscriptions import RegistrationError
-from ateliers.validators import PHOTO_ACCEPT, PHOTO_HELP, validate_photo
+from ateliers.validators import PHOTO_ACCEPT, PHOTO_HELP, reencode_photo, validate_photo
 
 
 @admin.register(Programme)
@@ -211,8 +213,19 @@ class AtelierAdmin(admin.ModelAdmin):
                 messages.error(request, error.message)
 
 
-class IntervenantAdminForm(forms.ModelForm):
-    """A photo uploaded from the admin passes the same checks as one uploaded from the studio."""
+class IntervenantAdminForm(RevisionCheckForm):
+    """A speaker's form: a photo uploaded here passes the same checks as one uploaded from the studio and
+    is stored re-encoded the same way; a portrait written in the studio since the page was opened is not
+    overwritten (`RevisionCheckForm`)."""
+
+    # A plain file field: Django's ImageField would refuse a 20,000 × 20,000 image with its generic « not a
+    # valid image » before `validate_photo` can say what is wrong.
+    photo = forms.FileField(
+        label=_("photo"),
+        required=False,
+        help_text=PHOTO_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
 
     class Meta:
         model = Intervenant
@@ -226,13 +239,12 @@ class IntervenantAdminForm(forms.ModelForm):
             "photo",
             "portrait",
         ]
-        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT})}
-        help_texts = {"photo": PHOTO_HELP}
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if isinstance(photo, UploadedFile):
             validate_photo(photo)
+            photo = reencode_photo(photo)
         return photo
 
 
@@ -243,6 +255,17 @@ class IntervenantAdmin(OrganisationNommeeMixin, admin.ModelAdmin):
     list_select_related = ["organisation__parent__parent"]
     search_fields = ["last_name", "first_name", "role", "organisation__name", "organisation_label"]
     autocomplete_fields = ["organisation", "user"]
+
+    def save_model(self, request, obj, form, change):
+        """A change bumps the speaker's revision, as a studio save does (a studio writer working from the
+        previous one meets a conflict); a replaced photo's file goes once the row is saved."""
+        if change and form.has_changed():
+            obj.revision += 1
+        previous = form.initial.get("photo")
+        super().save_model(request, obj, form, change)
+        if previous and previous.name != obj.photo.name:
+            storage, name = previous.storage, previous.name
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 # The names django-import-export's temporary storages give an uploaded file: tempfile's pattern (folder

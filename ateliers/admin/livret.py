@@ -6,8 +6,10 @@
   that fit its kind (round-table contributions, questions and answers, breakout groups, resources...).
 - "Livrets de restitution": every rendered version, with the Publier and Diffuser actions.
 Every state change goes through `ateliers.services.livret`. The booklet studio on the site
-(`ateliers.views.studio`) is where staff and rapporteurs write; a save here bumps the same revision, so a
-studio writer working from an older one is shown both texts instead of overwriting this one.
+(`ateliers.views.studio`) is where staff and rapporteurs write. Both sides keep each other's text: every
+form here of a row the studio writes (`RevisionCheckForm`) carries the revision its page was opened at
+and is refused, with what was typed kept, if the row was saved since with other values; a save here
+bumps the same revision, so a studio writer working from an older one is shown both texts instead.
 """
 
 from django import forms
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from ateliers import permissions
 from ateliers.enums import SequenceKind
+from ateliers.livret_forms import REVISION_FIELD, RevisionCheckForm
 from ateliers.models import (
     Constat,
     ContenuSequence,
@@ -44,7 +47,18 @@ from ateliers.services.livret import LivretError
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ContenuSequenceInline(admin.StackedInline):
+class RevisionCheckMixin:
+    """An admin or inline of a row the studio writes: its form checks the revision the page was opened
+    at (`RevisionCheckForm`), carried by a hidden field listed with the others so that it is rendered."""
+
+    form = RevisionCheckForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if REVISION_FIELD in fields else [*fields, REVISION_FIELD]
+
+
+class ContenuSequenceInline(RevisionCheckMixin, admin.StackedInline):
     model = ContenuSequence
     fields = ["texte", "points_cles"]
     extra = 1
@@ -53,7 +67,7 @@ class ContenuSequenceInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 12, "cols": 100})}}
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(RevisionCheckMixin, admin.StackedInline):
     model = Question
     fields = ["order", "question", "asked_by"]
     extra = 0
@@ -61,7 +75,7 @@ class QuestionInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 100})}}
 
 
-class ContributionInline(admin.StackedInline):
+class ContributionInline(RevisionCheckMixin, admin.StackedInline):
     model = Contribution
     fields = ["order", ("organisation", "organisation_label"), "speaker", "text"]
     autocomplete_fields = ["organisation"]
@@ -69,7 +83,7 @@ class ContributionInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 100})}}
 
 
-class GroupeTravailInline(admin.StackedInline):
+class GroupeTravailInline(RevisionCheckMixin, admin.StackedInline):
     model = GroupeTravail
     fields = ["order", "title", ("theme", "facilitator"), "synthese"]
     extra = 0
@@ -77,7 +91,7 @@ class GroupeTravailInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})}}
 
 
-class RessourceInline(admin.StackedInline):
+class RessourceInline(RevisionCheckMixin, admin.StackedInline):
     model = Ressource
     fields = ["order", "title", "description", "link"]
     extra = 0
@@ -101,8 +115,9 @@ INLINES_BY_KIND = {
 class StaffOnlyMixin:
     """Booklet content is DGAFP staff's work: the admin's model permissions plus `is_staff`.
 
-    What the studio writes (`Redaction` rows) is saved with its revision bumped and its writer recorded,
-    as the studio does."""
+    What the studio writes (`Redaction` rows) is saved, when something changed, with its revision bumped
+    and its writer recorded, as the studio does (an untouched form saves nothing and bumps nothing, so
+    it never puts a studio writer in conflict). A change to a group's findings is a change of the group."""
 
     def has_module_permission(self, request):
         return permissions.can_manage(request.user) and super().has_module_permission(request)
@@ -115,16 +130,24 @@ class StaffOnlyMixin:
             instance.updated_by = request.user
 
     def save_model(self, request, obj, form, change):
-        self.record_writer(request, obj)
+        if not change or form.has_changed():
+            self.record_writer(request, obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
+        saved = formset.save(commit=False)
+        for instance in saved:
             self.record_writer(request, instance)
             instance.save()
         for instance in formset.deleted_objects:
             instance.delete()
         formset.save_m2m()
+        parent = formset.instance
+        if formset.model is Constat and (saved or formset.deleted_objects) and not form.has_changed():
+            # The findings are part of their group's block in the studio: a writer there working from
+            # the group's previous revision must meet a conflict, not overwrite them.
+            self.record_writer(request, parent)
+            parent.save(update_fields=["revision", "updated_by", "updated_at"])
 
 
 @admin.register(SequenceLivret)
@@ -164,14 +187,14 @@ class SequenceLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
-class ReponseInline(admin.StackedInline):
+class ReponseInline(RevisionCheckMixin, admin.StackedInline):
     model = Reponse
     fields = ["order", "answered_by", "text"]
     extra = 1
 
 
 @admin.register(Question)
-class QuestionAdmin(StaffOnlyMixin, admin.ModelAdmin):
+class QuestionAdmin(RevisionCheckMixin, StaffOnlyMixin, admin.ModelAdmin):
     list_display = ["question", "sequence"]
     list_select_related = ["sequence__atelier"]
     fields = ["sequence", "order", "question", "asked_by"]
@@ -193,7 +216,7 @@ class ConstatInline(admin.TabularInline):
 
 
 @admin.register(GroupeTravail)
-class GroupeTravailAdmin(StaffOnlyMixin, admin.ModelAdmin):
+class GroupeTravailAdmin(RevisionCheckMixin, StaffOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "theme", "sequence"]
     list_select_related = ["sequence__atelier"]
     fields = ["sequence", "order", "title", ("theme", "facilitator"), "synthese"]
@@ -216,7 +239,7 @@ class RapporteurInline(admin.TabularInline):
     verbose_name_plural = _("rapporteurs (rédigent le compte rendu depuis le site)")
 
 
-class ReglagesLivretInline(admin.StackedInline):
+class ReglagesLivretInline(RevisionCheckMixin, admin.StackedInline):
     model = ReglagesLivret
     fields = ["annexe2", "annexe2_titre", "annexe2_texte", "page_annexes", "quatrieme_couverture"]
     extra = 1

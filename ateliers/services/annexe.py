@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from accompagnement.enums import OrganisationKind
 from accompagnement.models import Organisation, fold, roots_of
 from ateliers.enums import FormatNom, Presence, RegroupementEtablissements
-from ateliers.models import Inscription, ReglageAnnexe, RubriqueAnnexe
+from ateliers.models import Atelier, Inscription, ReglageAnnexe, RubriqueAnnexe
 from ateliers.permissions import can_manage
 
 # The French government's protocol order, the default order of the ministries' headings. Each entry is a
@@ -301,14 +301,14 @@ def racines_presentes(atelier):
 def personnaliser(atelier, *, by):
     """Give `atelier`'s booklet its own settings, copied from the network's: the umbrella options, the
     name format, and one heading per ministry or body present (its network label and rank), which staff
-    then edit. Running it again only adds the headings of organisations registered since."""
+    then edit. Running it again only adds the headings of organisations registered since; two runs at
+    once (a double click) wait for each other on the workshop's row, the second finding the first's."""
     _check_manage(by)
-    reglage = ReglageAnnexe.objects.select_for_update().filter(atelier=atelier).first()
-    if reglage is None:
-        reseau = reglage_for(None)
-        reglage = ReglageAnnexe.objects.create(
-            atelier=atelier, **{name: getattr(reseau, name) for name in CHAMPS_REGLAGE}
-        )
+    Atelier.objects.select_for_update().filter(pk=atelier.pk).first()  # the lock orders the runs
+    reseau = reglage_for(None)
+    reglage, _created = ReglageAnnexe.objects.get_or_create(
+        atelier=atelier, defaults={name: getattr(reseau, name) for name in CHAMPS_REGLAGE}
+    )
     existing = set(reglage.rubriques.values_list("organisation_id", flat=True))
     RubriqueAnnexe.objects.bulk_create(
         RubriqueAnnexe(

@@ -5,7 +5,11 @@ contribution, a debate question or one of its answers, a breakout group (with it
 a speaker's portrait, or the booklet's back matter (`ReglagesLivret`). Each save names the revision the
 writer started from: the row is locked, and a save made from an older revision is refused with both texts
 (`Conflict`) unless it says exactly what is already stored, so two people writing the same part never
-overwrite each other. A save that changes something bumps the revision and records who saved.
+overwrite each other. A save that changes something bumps the revision and records who saved. The
+admin's forms of the same rows apply the same rule (`check_revision`).
+
+A speaker may speak in several workshops: staff write any speaker's portrait, a rapporteur only the
+portraits of speakers who speak in no other workshop (`can_edit_speaker`).
 
 Rich text arrives normalised by the forms (`fabrique.richtext.RichTextFormField`) and is normalised and
 cleaned again by the model field on save, whatever the path.
@@ -14,10 +18,12 @@ cleaned again by the model field on save, whatever the path.
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ateliers.models import (
     Constat,
@@ -31,8 +37,8 @@ from ateliers.models import (
     Ressource,
     Sequence,
 )
-from ateliers.permissions import can_edit_content
-from ateliers.validators import photo_extension
+from ateliers.permissions import can_edit_content, can_manage
+from ateliers.validators import reencode_photo
 
 logger = logging.getLogger(__name__)
 
@@ -131,9 +137,36 @@ BLOCS = {
 }
 
 
+SHARED_SPEAKER = gettext_lazy(
+    "Cet intervenant intervient aussi dans un autre atelier : l'équipe d'animation met à jour son portrait."
+)
+
+
+def heure(moment):
+    """« 10 h 42 », in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local.hour} h {local:%M}"
+
+
 def _check(by, atelier):
     if not can_edit_content(by, atelier.pk):
         raise StudioPermissionError(_("Vous ne pouvez pas rédiger le livret de cet atelier."))
+
+
+def speaks_elsewhere(atelier):
+    """An expression for a speaker queryset: the speaker also speaks in a workshop other than `atelier`."""
+    return Exists(Sequence.objects.filter(intervenants=OuterRef("pk")).exclude(atelier=atelier))
+
+
+def can_edit_speaker(by, atelier, intervenant):
+    """Staff write the portrait of any speaker of the workshop; a rapporteur only of one who speaks in no
+    other workshop (the portrait is printed in every booklet the speaker appears in)."""
+    if can_manage(by):
+        return True
+    ailleurs = getattr(intervenant, "ailleurs", None)
+    if ailleurs is None:
+        ailleurs = Intervenant.objects.filter(pk=intervenant.pk).filter(speaks_elsewhere(atelier)).exists()
+    return not ailleurs
 
 
 def blocks_of(atelier, bloc):
@@ -170,30 +203,71 @@ def _lock(atelier, bloc, obj_pk):
     return blocks_of(atelier, bloc).select_for_update().get(pk=obj_pk)
 
 
-def current_values(bloc, obj):
-    """The block's stored values, as the forms give them (an organisation as its pk, findings as a list)."""
+def stored_values(obj, names):
+    """`obj`'s stored values of the fields `names` as forms give them: a foreign key as its pk, a file
+    as its name, a group's findings as a list of lines."""
     values = {}
-    for name in BLOCS[bloc].fields:
-        if name == "organisation":
-            values[name] = obj.organisation_id
-        elif name == "constats":
+    for name in names:
+        if name == "constats":
             values[name] = [c.text for c in obj.constats.all()] if obj.pk else []
+            continue
+        field = obj._meta.get_field(name)
+        if field.many_to_one or field.one_to_one:
+            values[name] = getattr(obj, field.attname)
+        elif isinstance(field, models.FileField):
+            values[name] = getattr(obj, name).name or ""
         else:
             values[name] = getattr(obj, name)
     return values
 
 
-def _normalised(bloc, values):
-    """`values` limited to the block's fields, comparable with `current_values`."""
+def comparable(model, values):
+    """`values` (a form's cleaned data) as `stored_values` gives them: a row as its pk, findings without
+    empty lines, a file kept as its name (a new upload stays itself: it differs from any stored file)."""
     result = {}
-    for name in BLOCS[bloc].fields:
-        value = values.get(name)
-        if name == "organisation" and value is not None and not isinstance(value, int):
-            value = value.pk
+    for name, value in values.items():
         if name == "constats":
-            value = [line for line in (value or []) if line]
-        result[name] = value
+            result[name] = [line for line in (value or []) if line]
+        elif isinstance(value, models.Model):
+            result[name] = value.pk
+        elif isinstance(value, FieldFile):
+            result[name] = value.name or ""
+        elif isinstance(model._meta.get_field(name), models.FileField) and not value:
+            result[name] = ""  # none, or cleared
+        else:
+            result[name] = value
     return result
+
+
+def check_revision(obj, revision, values, *, bloc=""):
+    """The rule of every save of a written row, in the studio and in the admin: `obj` (locked by the
+    caller) moved on since `revision`, the one its writer started from, and `values` (the fields they
+    send) differ from what it now holds: raise `Conflict`, nothing is saved. A stale save that says
+    exactly what is stored is no conflict. Returns (theirs, mine), comparable."""
+    mine = comparable(type(obj), values)
+    theirs = stored_values(obj, mine)
+    if obj.revision != revision and theirs != mine:
+        raise Conflict(
+            bloc=bloc,
+            obj=obj,
+            revision=obj.revision,
+            theirs=theirs,
+            mine=mine,
+            updated_by=getattr(obj, "updated_by", None),
+            updated_at=getattr(obj, "updated_at", None),
+        )
+    return theirs, mine
+
+
+def current_values(bloc, obj):
+    """The block's stored values, as the forms give them (an organisation as its pk, findings as a list)."""
+    return stored_values(obj, BLOCS[bloc].fields)
+
+
+def _normalised(bloc, values):
+    """`values` limited to the block's fields (missing ones empty), comparable with `current_values`."""
+    spec = BLOCS[bloc]
+    return comparable(spec.model, {name: values.get(name) for name in spec.fields})
 
 
 def save_block(atelier, bloc, obj_pk, values, *, revision, by, photo=None, remove_photo=False):
@@ -202,26 +276,23 @@ def save_block(atelier, bloc, obj_pk, values, *, revision, by, photo=None, remov
     Returns `Saved` (the new revision). Raises `Conflict` when the row moved on since `revision` and
     `values` differ from what it now holds, `StudioPermissionError` when `by` may not write it, the
     model's DoesNotExist when the block is not in this booklet. A speaker's `photo` (already checked by
-    `ateliers.validators.validate_photo`) replaces the previous one, which is deleted after commit.
+    `ateliers.validators.validate_photo`) is stored re-encoded (`reencode_photo`: upright, 800 pixels a
+    side at most, no metadata; `ValidationError` if its pixels do not decode) in place of the previous
+    one, which is deleted after commit; a speaker who also speaks in another workshop is written by staff
+    only (`can_edit_speaker`).
     """
     _check(by, atelier)
-    mine = _normalised(bloc, values)
+    values = {name: values.get(name) for name in BLOCS[bloc].fields}
+    if photo is not None:
+        photo = reencode_photo(photo)
     photo_field = Intervenant._meta.get_field("photo")
     attempted = stored_name = ""
     try:
         with transaction.atomic():
             obj = _lock(atelier, bloc, obj_pk)
-            theirs = current_values(bloc, obj)
-            if obj.revision != revision and theirs != mine:
-                raise Conflict(
-                    bloc=bloc,
-                    obj=obj,
-                    revision=obj.revision,
-                    theirs=theirs,
-                    mine=mine,
-                    updated_by=getattr(obj, "updated_by", None),
-                    updated_at=getattr(obj, "updated_at", None),
-                )
+            if bloc == "intervenant" and not can_edit_speaker(by, atelier, obj):
+                raise StudioPermissionError(SHARED_SPEAKER)
+            theirs, mine = check_revision(obj, revision, values, bloc=bloc)
             old_photo = obj.photo.name if bloc == "intervenant" and obj.photo else ""
             changed = theirs != mine or photo is not None or (remove_photo and bool(old_photo))
             if not changed:
@@ -229,7 +300,7 @@ def save_block(atelier, bloc, obj_pk, values, *, revision, by, photo=None, remov
             _write(bloc, obj, mine, by)
             if bloc == "intervenant":
                 if photo is not None:
-                    name = f"photo.{photo_extension(photo)}"
+                    name = photo.name  # "photo.jpg" or "photo.png", as re-encoded
                     attempted = photo_field.generate_filename(obj, name)
                     while photo_field.storage.exists(attempted):  # a random name: ours alone
                         attempted = photo_field.generate_filename(obj, name)

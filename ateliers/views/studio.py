@@ -16,6 +16,7 @@ Anyone who may not write the booklet gets a 404; every change goes through `atel
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -51,7 +52,7 @@ from ateliers.models import (
 from ateliers.services import livret as livret_service
 from ateliers.services import studio
 from ateliers.services.livret import PART_LABELS, LivretError
-from ateliers.services.studio import BLOCS, Conflict, StudioError
+from ateliers.services.studio import BLOCS, Conflict, StudioError, heure
 from fabrique import richtext
 
 # What each kind of séquence writes besides its text (a section also shows when it already has rows).
@@ -109,12 +110,6 @@ def _managed_atelier(request, pk):
 
 def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
-
-
-def heure(moment):
-    """« 10 h 42 », in the site's time zone."""
-    local = timezone.localtime(moment)
-    return f"{local.hour} h {local:%M}"
 
 
 def _saved_label(obj):
@@ -398,7 +393,11 @@ def _render_partie(request, atelier, sequence, *, bound=None, status=200):
         .prefetch_related("constats")
     )
     ressources = list(Ressource.objects.filter(sequence=sequence).select_related("updated_by"))
-    speakers = list(sequence.intervenants.select_related("organisation"))
+    speakers = list(
+        sequence.intervenants.select_related("organisation").annotate(
+            ailleurs=studio.speaks_elsewhere(atelier)
+        )
+    )
     rows = {"contribution": contributions, "question": questions, "groupe": groupes, "ressource": ressources}
     wanted = SECTIONS_BY_KIND.get(sequence.kind, [])
     shown = [
@@ -466,27 +465,13 @@ def _render_partie(request, atelier, sequence, *, bound=None, status=200):
                 "ajout": _ajout(atelier, name, sequence.pk, bound=bound, organisations=organisations),
             }
         )
-    portraits = [
-        _block(
-            atelier,
-            "intervenant",
-            speaker,
-            speaker.pk,
-            title=_portrait_title(speaker),
-            retour=retour,
-            photo_url=reverse("ateliers:studio_photo", args=[atelier.pk, speaker.pk])
-            if speaker.photo
-            else "",
-            **_bound(bound, "intervenant", speaker.pk),
-        )
-        for speaker in speakers
-    ]
+    portraits = [_portrait(request, atelier, speaker, retour, bound) for speaker in speakers]
     forms = [texte["form"]]
     for section in sections:
         for block in section["blocks"]:
             forms.append(block["form"])
             forms.extend(r["form"] for r in block.get("reponses", []))
-    forms.extend(p["form"] for p in portraits)
+    forms.extend(p["form"] for p in portraits if "form" in p)
     number = booklet_numbers(atelier).get(sequence.pk)
     return render(
         request,
@@ -522,6 +507,32 @@ def _block_title(bloc, obj, index, organisations):
     if bloc == "groupe":
         return _("Groupe « %(title)s »") % {"title": obj.title}
     return _("Ressource « %(title)s »") % {"title": obj.title}
+
+
+def _portrait(request, atelier, speaker, retour, bound):
+    """A speaker's portrait block; read-only (with why) for a rapporteur when the speaker also speaks in
+    another workshop (`speaker.ailleurs`): staff update it, for every booklet it is printed in."""
+    photo_url = reverse("ateliers:studio_photo", args=[atelier.pk, speaker.pk]) if speaker.photo else ""
+    title = _portrait_title(speaker)
+    if studio.can_edit_speaker(request.user, atelier, speaker):
+        return _block(
+            atelier,
+            "intervenant",
+            speaker,
+            speaker.pk,
+            title=title,
+            retour=retour,
+            photo_url=photo_url,
+            **_bound(bound, "intervenant", speaker.pk),
+        )
+    return {
+        "lecture_seule": True,
+        "anchor": f"bloc-intervenant-{speaker.pk}",
+        "title": title,
+        "note": studio.SHARED_SPEAKER,
+        "photo_url": photo_url,
+        "portrait": mark_safe(richtext.sanitise(speaker.portrait)),
+    }
 
 
 def _portrait_title(speaker):
@@ -686,22 +697,30 @@ def _conflict_json(conflict, form):
     }
 
 
+def _refused_form(request, atelier, bloc, obj, form):
+    """A block's form with its errors: 400 JSON for the autosave, the page otherwise."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400
+        )
+    page, target = _page_for(request, atelier, bloc, obj)
+    return _render_page(
+        request, atelier, page, target, bound={"bloc": bloc, "key": form.key, "form": form}, status=200
+    )
+
+
 @require_POST
 def enregistrer(request, pk, bloc, obj_pk):
-    """Save one block (see the module doc): JSON for the autosave, a redirect or the page otherwise."""
+    """Save one block (see the module doc): JSON for the autosave, a redirect or the page otherwise. A
+    rapporteur saving the portrait of a speaker who also speaks in another workshop gets a 403."""
     atelier = _editable_atelier(request, pk)
     obj = _block_instance(atelier, bloc, obj_pk)
+    if bloc == "intervenant" and not studio.can_edit_speaker(request.user, atelier, obj):
+        raise PermissionDenied(str(studio.SHARED_SPEAKER))
     form = _bloc_form(bloc, obj, obj_pk, data=request.POST, files=request.FILES)
     wants_json = _wants_json(request)
     if not form.is_valid():
-        if wants_json:
-            return JsonResponse(
-                {"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400
-            )
-        page, target = _page_for(request, atelier, bloc, obj)
-        return _render_page(
-            request, atelier, page, target, bound={"bloc": bloc, "key": obj_pk, "form": form}, status=200
-        )
+        return _refused_form(request, atelier, bloc, obj, form)
     try:
         saved = studio.save_block(
             atelier,
@@ -713,6 +732,9 @@ def enregistrer(request, pk, bloc, obj_pk):
             photo=form.cleaned_data.get("photo"),
             remove_photo=form.cleaned_data.get("retirer_photo", False),
         )
+    except ValidationError as error:  # a photo whose pixels do not decode
+        form.add_error("photo", error)
+        return _refused_form(request, atelier, bloc, obj, form)
     except Conflict as conflict:
         if wants_json:
             return JsonResponse(_conflict_json(conflict, form), status=409)

@@ -6,28 +6,33 @@
  * - turns Word's pasted list paragraphs (<p class="MsoListParagraph…"> with a hidden bullet) into real
  *   lists before ProseMirror parses the paste (the server's fabrique.richtext.normalise does the same on
  *   save, but the editor would otherwise have dropped Word's classes first);
- * - names the editable area after its field's label and help text, and gives the toolbar French names;
+ * - names the editable area after its field's label and help text, and gives the toolbar French names
+ *   (translatable: gettext from Django's JavaScript catalogue);
  * - keeps each editor reachable from its text area (window.fabriqueEditeurs), so the studio can put a
  *   text back into an editor (« Prendre leur version »).
  */
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue (the studio's, or the admin's) is loaded first; French is the source.
+  var gettext = window.gettext || function (text) {
+    return text;
+  };
   var editors = new WeakMap();
   var LABELS = {
-    bold: "Gras",
-    italic: "Italique",
-    "unordered list": "Liste à puces",
-    "ordered list": "Liste numérotée",
-    blockquote: "Citation (mise en exergue dans le livret)",
-    "insert link": "Insérer un lien",
-    "remove link": "Retirer le lien",
-    paragraph: "Paragraphe",
-    "heading 3": "Intertitre",
-    "heading 4": "Sous-intertitre",
-    undo: "Annuler",
-    redo: "Rétablir",
-    "List properties": "Propriétés de la liste",
+    bold: gettext("Gras"),
+    italic: gettext("Italique"),
+    "unordered list": gettext("Liste à puces"),
+    "ordered list": gettext("Liste numérotée"),
+    blockquote: gettext("Citation (mise en exergue dans le livret)"),
+    "insert link": gettext("Insérer un lien"),
+    "remove link": gettext("Retirer le lien"),
+    paragraph: gettext("Paragraphe"),
+    "heading 3": gettext("Intertitre"),
+    "heading 4": gettext("Sous-intertitre"),
+    undo: gettext("Annuler"),
+    redo: gettext("Rétablir"),
+    "List properties": gettext("Propriétés de la liste"),
   };
 
   function isWordListItem(node) {

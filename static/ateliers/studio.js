@@ -7,12 +7,33 @@
  * - a save refused as stale (409) shows « Leur version » and « Votre version » side by side, and lets
  *   the writer keep theirs (saved again on the current revision) or take the other one;
  * - nothing typed is lost: on an error, a conflict or a network failure the text stays in the form, the
- *   status says so, and a failed save is tried again;
+ *   status says so, and a failed save is tried again, except when the block is gone or the session
+ *   changed (404, 403): trying again could not succeed, the writer is told to copy their text and reload;
  * - the preview beside the editor is reloaded after each save, at the part being written;
  * - the versions panel follows a PDF being rendered (en attente, en cours, prêt, échec) by polling.
+ *
+ * The sentences come from Django's JavaScript catalogue (ateliers:studio_jsi18n, loaded first); French is
+ * the source text, so they read as written here if the catalogue is missing.
  */
 (function () {
   "use strict";
+
+  var gettext = window.gettext || function (text) {
+    return text;
+  };
+  var ngettext = window.ngettext || function (singular, plural, count) {
+    return count > 1 ? plural : singular;
+  };
+  var interpolate = window.interpolate || function (format, values, named) {
+    if (named) {
+      return format.replace(/%\(\w+\)s/g, function (match) {
+        return String(values[match.slice(2, -2)]);
+      });
+    }
+    return format.replace(/%s/g, function () {
+      return String(values.shift());
+    });
+  };
 
   var DELAY = 1000;
   var RETRY = 10000;
@@ -98,6 +119,7 @@
     this.saving = false;
     this.conflict = null;
     this.applying = false;
+    this.stopped = false; // the block is gone or the session changed: no save can succeed any more
     var self = this;
     form.addEventListener("input", function (event) {
       self.changed(event, false);
@@ -126,8 +148,8 @@
       return;
     }
     this.dirty = true;
-    if (this.conflict) {
-      return; // the writer chooses first; their text stays in the form meanwhile
+    if (this.conflict || this.stopped) {
+      return; // the writer chooses first (or copies their text); it stays in the form meanwhile
     }
     clearTimeout(this.timer);
     var self = this;
@@ -152,7 +174,7 @@
       this.dirty = true;
       return;
     }
-    if (!this.dirty || this.conflict) {
+    if (!this.dirty || this.conflict || this.stopped) {
       return;
     }
     clearTimeout(this.timer);
@@ -197,8 +219,10 @@
     if (result.kind === "network") {
       this.dirty = true;
       this.say(
-        "Non enregistré : pas de connexion au serveur. Votre texte est gardé dans la page ; " +
-          "nouvel essai dans 10 secondes.",
+        gettext(
+          "Non enregistré : pas de connexion au serveur. Votre texte est gardé dans la page ; " +
+            "nouvel essai dans 10 secondes."
+        ),
         "error"
       );
       this.retryLater();
@@ -207,8 +231,10 @@
     if (result.kind === "session") {
       this.dirty = true;
       this.say(
-        "Non enregistré : votre session a expiré. Reconnectez-vous dans un autre onglet, puis revenez " +
-          "ici : votre texte est gardé dans la page.",
+        gettext(
+          "Non enregistré : votre session a expiré. Reconnectez-vous dans un autre onglet, puis revenez " +
+            "ici : votre texte est gardé dans la page."
+        ),
         "error"
       );
       this.retryLater();
@@ -220,7 +246,7 @@
       this.clearErrors();
       this.removeConflictPanels();
       this.afterPhoto(data);
-      this.say(data.message || "Enregistré", "ok");
+      this.say(data.message || gettext("Enregistré"), "ok");
       reloadPreview();
       return;
     }
@@ -231,12 +257,25 @@
     }
     if (result.status === 400 && data.errors) {
       this.showErrors(data.errors);
-      this.say("Non enregistré : corrigez ce qui est signalé. Votre texte est gardé dans la page.", "error");
+      this.say(gettext("Non enregistré : corrigez ce qui est signalé. Votre texte est gardé dans la page."), "error");
+      return;
+    }
+    if (result.status === 404 || result.status === 403) {
+      // Deleted by someone, or this page belongs to a session that is no longer this browser's: every
+      // new try would get the same answer. The text stays in the form for the writer to copy.
+      clearTimeout(this.timer);
+      this.stopped = true;
+      this.say(
+        gettext("Ce bloc a été supprimé ou votre session a changé : copiez votre texte et rechargez la page."),
+        "error"
+      );
       return;
     }
     this.say(
-      "Non enregistré (erreur " + result.status + ") : votre texte est gardé dans la page ; " +
-        "nouvel essai dans 10 secondes.",
+      interpolate(
+        gettext("Non enregistré (erreur %s) : votre texte est gardé dans la page ; nouvel essai dans 10 secondes."),
+        [result.status]
+      ),
       "error"
     );
     this.retryLater();
@@ -290,7 +329,8 @@
       }
       var label = name === "__all__" ? "" : self.label(name);
       errors[name].forEach(function (message) {
-        list.appendChild(element("li", {}, (label ? label + " : " : "") + message));
+        var text = label ? interpolate(gettext("%(label)s : %(message)s"), { label: label, message: message }, true) : message;
+        list.appendChild(element("li", {}, text));
       });
     });
     if (this.errors) {
@@ -313,20 +353,22 @@
     this.conflict = data;
     var panel = element("div", { class: "fr-alert fr-alert--warning fr-mb-2w studio-conflit", "data-studio-conflit": "" });
     panel.appendChild(
-      element("p", { class: "fr-alert__title" }, "Quelqu'un a enregistré ce bloc pendant que vous écriviez")
+      element("p", { class: "fr-alert__title" }, gettext("Quelqu'un a enregistré ce bloc pendant que vous écriviez"))
     );
     panel.appendChild(
       element(
         "p",
         {},
-        "Votre texte n'est pas enregistré, mais rien n'est perdu : il est toujours dans le formulaire " +
-          "ci-dessous. Comparez les deux versions, puis gardez la vôtre ou reprenez la leur."
+        gettext(
+          "Votre texte n'est pas enregistré, mais rien n'est perdu : il est toujours dans le formulaire " +
+            "ci-dessous. Comparez les deux versions, puis gardez la vôtre ou reprenez la leur."
+        )
       )
     );
     var versions = element("div", { class: "studio-conflit__versions" });
     [
-      ["Leur version", data.theirs],
-      ["Votre version", data.mine],
+      [gettext("Leur version"), data.theirs],
+      [gettext("Votre version"), data.mine],
     ].forEach(function (pair) {
       var column = element("div", { class: "studio-conflit__version" });
       column.appendChild(element("p", { class: "studio-conflit__titre" }, pair[0]));
@@ -338,8 +380,12 @@
     });
     panel.appendChild(versions);
     var buttons = element("ul", { class: "fr-btns-group fr-btns-group--inline-sm" });
-    var keep = element("button", { type: "button", class: "fr-btn fr-btn--sm" }, "Garder ma version");
-    var take = element("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary" }, "Prendre leur version");
+    var keep = element("button", { type: "button", class: "fr-btn fr-btn--sm" }, gettext("Garder ma version"));
+    var take = element(
+      "button",
+      { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary" },
+      gettext("Prendre leur version")
+    );
     keep.addEventListener("click", function () {
       self.keepMine();
     });
@@ -353,7 +399,7 @@
     });
     panel.appendChild(buttons);
     this.form.parentNode.insertBefore(panel, this.form);
-    this.say("Conflit : " + data.message, "error");
+    this.say(interpolate(gettext("Conflit : %s"), [data.message]), "error");
   };
 
   Bloc.prototype.keepMine = function () {
@@ -396,7 +442,7 @@
     this.revision.value = data.revision;
     this.dirty = false;
     this.clearErrors();
-    this.say("Leur version est reprise ; vous pouvez continuer à écrire.", "ok");
+    this.say(gettext("Leur version est reprise ; vous pouvez continuer à écrire."), "ok");
   };
 
   Bloc.prototype.pending = function () {
@@ -434,6 +480,7 @@
   var rows = panel.querySelector("[data-studio-versions-lignes]");
   var announce = panel.querySelector("[data-studio-versions-annonce]");
   var generate = panel.querySelector("form[data-studio-generer]");
+  var failure = panel.querySelector("[data-studio-versions-erreur]");
   var known = {};
   var pollTimer = null;
   var RUNNING = { en_attente: true, en_cours: true };
@@ -444,9 +491,13 @@
   });
 
   function sentence(version) {
-    var text = "Version " + version.version + " : " + version.status_label.toLowerCase();
+    var text = interpolate(
+      gettext("Version %(version)s : %(status)s"),
+      { version: version.version, status: version.status_label.toLowerCase() },
+      true
+    );
     if (version.status === "pret" && version.page_count) {
-      text += ", " + version.page_count + " pages";
+      text += interpolate(ngettext(", %s page", ", %s pages", version.page_count), [version.page_count]);
     }
     if (version.status === "echec" && version.failure_reason) {
       text += " — " + version.failure_reason;
@@ -459,7 +510,9 @@
     var name = element("td", {}, "v" + version.version);
     if (version.published) {
       name.appendChild(document.createTextNode(" "));
-      name.appendChild(element("span", { class: "fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon" }, "publiée"));
+      name.appendChild(
+        element("span", { class: "fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon" }, gettext("publiée"))
+      );
     }
     tr.appendChild(name);
     var state = element("td");
@@ -473,7 +526,7 @@
     tr.appendChild(element("td", {}, version.page_count === null ? "—" : String(version.page_count)));
     var actions = element("td");
     if (version.url) {
-      var link = element("a", { class: "fr-link fr-link--sm", href: version.url }, "Télécharger");
+      var link = element("a", { class: "fr-link fr-link--sm", href: version.url }, gettext("Télécharger"));
       link.appendChild(element("span", { class: "fr-sr-only" }, " v" + version.version));
       actions.appendChild(link);
     }
@@ -481,7 +534,11 @@
       var form = element("form", { method: "post", action: version.publish_url, class: "studio-inline" });
       form.appendChild(element("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfToken(panel) }));
       form.appendChild(
-        element("button", { type: "submit", class: "fr-btn fr-btn--sm fr-btn--secondary" }, "Publier la version " + version.version)
+        element(
+          "button",
+          { type: "submit", class: "fr-btn fr-btn--sm fr-btn--secondary" },
+          interpolate(gettext("Publier la version %s"), [version.version])
+        )
       );
       actions.appendChild(form);
     }
@@ -536,26 +593,53 @@
     pollTimer = setTimeout(poll, delay);
   }
 
+  /* An error about « Générer le PDF », shown under the buttons (and read out: role="alert"). */
+  function fail(text) {
+    failure.textContent = text;
+    failure.classList.toggle("fr-error-text", Boolean(text));
+  }
+
   if (generate) {
     generate.addEventListener("submit", function (event) {
       event.preventDefault();
       var button = generate.querySelector("button");
       button.disabled = true;
+      fail("");
       fetch(generate.action, {
         method: "POST",
         body: new FormData(generate),
         credentials: "same-origin",
+        redirect: "manual",
         headers: { Accept: "application/json", "X-CSRFToken": csrfToken(generate) },
       })
-        .then(function (response) {
-          return response.json().then(function (data) {
-            announce.textContent = data.message || data.error || "";
-            poll();
-          });
-        })
-        .catch(function () {
-          announce.textContent = "La demande n'a pas abouti (pas de connexion) : réessayez.";
-        })
+        .then(
+          function (response) {
+            // An error page (a 500, a 403 for a changed session) answers HTML: report its status.
+            return response
+              .json()
+              .catch(function () {
+                return {};
+              })
+              .then(function (data) {
+                if (response.ok && data.message) {
+                  announce.textContent = data.message;
+                  poll();
+                  return;
+                }
+                if (response.type === "opaqueredirect") {
+                  fail(gettext("La demande n'a pas abouti : votre session a expiré. Reconnectez-vous, puis réessayez."));
+                  return;
+                }
+                fail(
+                  data.error ||
+                    interpolate(gettext("La demande n'a pas abouti (erreur %s) : réessayez."), [response.status])
+                );
+              });
+          },
+          function () {
+            fail(gettext("La demande n'a pas abouti (pas de connexion) : réessayez."));
+          }
+        )
         .then(function () {
           button.disabled = false;
         });

@@ -1,12 +1,15 @@
 """The participant lists' grouping (ateliers.services.annexe) and the pages that use it."""
 
+import contextlib
 import csv
 import io
 import subprocess
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
@@ -543,6 +546,45 @@ def test_livret_annexe_personnaliser_again_adds_organisations_registered_since(s
     assert reglage.rubriques.count() == 7
     assert reglage.rubriques.get(organisation__name="Ministère des Armées").intitule == "Défense"
     assert reglage.rubriques.get(organisation=culture).rang == 13
+
+
+@pytest.mark.django_db(transaction=True)
+def test_livret_annexe_personnaliser_double_click_creates_one_setting(
+    postgresql, staff, atelier_liste, monkeypatch
+):
+    # Both clicks meet inside `personnaliser` if nothing orders them; with the lock, the second waits
+    # for the first to commit and the meeting times out.
+    barrier = threading.Barrier(2, timeout=2)
+    listed = annexe_services.racines_presentes
+
+    def meet_then_list(atelier):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return listed(atelier)
+
+    monkeypatch.setattr(annexe_services, "racines_presentes", meet_then_list)
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(staff)
+    statuses, errors = [], []
+
+    def click(client):
+        try:
+            statuses.append(client.post(_annexe_url(atelier_liste), {"action": "personnaliser"}).status_code)
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert statuses == [302, 302]
+    reglage = ReglageAnnexe.objects.get(atelier=atelier_liste)
+    assert reglage.rubriques.count() == 6
 
 
 def test_livret_annexe_services_refuse_non_staff(lead, atelier_liste):

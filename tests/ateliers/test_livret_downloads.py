@@ -211,6 +211,7 @@ def test_livret_admin_sequence_capture_sanitises_and_records_author(admin_client
         "contenu-0-sequence": str(sequence.pk),
         "contenu-0-texte": '<p>Discours <img src="file:///etc/passwd">d\'ouverture</p>',
         "contenu-0-points_cles": "",
+        "contenu-0-revision_ouverte": str(sequence.contenu.revision),
         "citations-TOTAL_FORMS": "0",
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",

@@ -3,6 +3,7 @@ views (pages, the autosave endpoint with and without JavaScript, uploads, previe
 permissions and the query counts."""
 
 import io
+import random
 import re
 import struct
 import threading
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from accompagnement.models import Charte
 from accompagnement.services import accept_charte
@@ -26,6 +27,7 @@ from ateliers.models import (
     LivretStatus,
     Question,
     Rapporteur,
+    ReglageAnnexe,
     ReglagesLivret,
     Reponse,
     Ressource,
@@ -34,7 +36,7 @@ from ateliers.services import studio
 from ateliers.services.studio import Conflict, StudioPermissionError
 from fabrique import richtext
 from tests.accompagnement.factories import OrganisationFactory, UserFactory
-from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.ateliers.livret_factories import give_portrait, make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -49,10 +51,17 @@ def log_in(client, user):
     return client
 
 
-def image(size=(64, 64), mode="RGB", fmt="PNG"):
+def image(size=(64, 64), mode="RGB", fmt="PNG", colour=0, **options):
     buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, format=fmt)
+    Image.new(mode, size, colour).save(buffer, format=fmt, **options)
     return buffer.getvalue()
+
+
+def stored_photo(intervenant):
+    """The stored photo's format, size and EXIF, as Pillow reads them back."""
+    intervenant.refresh_from_db()
+    with intervenant.photo.open("rb") as handle, Image.open(handle) as photo:
+        return photo.format, photo.size, dict(photo.getexif())
 
 
 def png_header(width, height):
@@ -557,6 +566,118 @@ def test_blocks_added_and_deleted_after_asking(client, atelier, rapporteur):
     assert "Choisissez l&#x27;organisation" in refused.content.decode()
 
 
+# --- Another workshop's booklet -------------------------------------------------------------------
+
+BLOCK_KINDS = ["contribution", "question", "reponse", "groupe", "ressource", "intervenant", "sequence"]
+CROSS_WORKSHOP = [
+    *(("studio_enregistrer", bloc, "post") for bloc in [*BLOCK_KINDS, "reglages"]),
+    *(("studio_supprimer", bloc, method) for bloc in BLOCK_KINDS for method in ("get", "post")),
+    *(("studio_deplacer", bloc, "post") for bloc in BLOCK_KINDS),
+    *(("studio_ajouter", bloc, "post") for bloc in BLOCK_KINDS),
+    ("studio_groupe", "groupe", "get"),
+    ("studio_photo", "intervenant", "get"),
+    ("livret_sequence", "sequence", "get"),
+    ("studio_publier", "livret", "post"),
+    ("studio_diffuser", "livret", "post"),
+    # Addresses naming only the workshop: nothing of it to reach through another's address.
+    ("livret_contenu", None, "get"),
+    ("studio_reglages", None, "get"),
+    ("livret_annexe", None, "get"),
+    ("livret_annexe", None, "post"),
+    ("studio_apercu", None, "get"),
+    ("studio_versions", None, "get"),
+    ("studio_generer", None, "post"),
+]
+INTRUDER = {
+    "revision": 0,
+    "texte": "<p>Intrus</p>",
+    "text": "<p>Intrus</p>",
+    "question": "Intrus ?",
+    "answered_by": "Intrus",
+    "title": "Intrus",
+    "organisation_label": "Intrus",
+    "portrait": "<p>Intrus</p>",
+    "annexe2": "aucune",
+    "sens": "haut",
+    "action": "personnaliser",
+}
+
+
+def objects_of(atelier):
+    """One row of each kind in `atelier`'s booklet, a speaker with a photo and a ready version."""
+    give_portrait(Intervenant.objects.filter(sequences__atelier=atelier).first())
+    livret = Livret.objects.create(atelier=atelier, version=1, status=LivretStatus.PRET, published=True)
+    return {
+        "contribution": Contribution.objects.filter(sequence__atelier=atelier).last(),
+        "question": Question.objects.filter(sequence__atelier=atelier).last(),
+        "reponse": Reponse.objects.filter(question__sequence__atelier=atelier).last(),
+        "groupe": GroupeTravail.objects.filter(sequence__atelier=atelier).last(),
+        "ressource": Ressource.objects.filter(sequence__atelier=atelier).last(),
+        "intervenant": Intervenant.objects.filter(sequences__atelier=atelier).exclude(photo="").get(),
+        "sequence": part(atelier, "debat"),
+        "livret": livret,
+    }
+
+
+def cross_args(name, bloc, pk, rows, atelier):
+    """The address's arguments: workshop `pk`, and the row of `rows` (another workshop's) it names."""
+    if bloc is None:
+        return [pk]
+    if name in ("studio_enregistrer", "studio_supprimer", "studio_deplacer"):
+        return [pk, bloc, atelier.pk if bloc == "reglages" else rows[bloc].pk]
+    if name == "studio_ajouter":
+        return [pk, bloc, rows["question"].pk if bloc == "reponse" else rows["sequence"].pk]
+    return [pk, rows[bloc].pk]
+
+
+def booklet_state(atelier):
+    return {
+        "rows": [
+            list(
+                model.objects.filter(**{path: atelier}).order_by("pk").values_list("pk", "order", "revision")
+            )
+            for model, path in (
+                (Contribution, "sequence__atelier"),
+                (Question, "sequence__atelier"),
+                (Reponse, "question__sequence__atelier"),
+                (GroupeTravail, "sequence__atelier"),
+                (Ressource, "sequence__atelier"),
+            )
+        ],
+        "texts": list(
+            ContenuSequence.objects.filter(sequence__atelier=atelier).values_list("revision", flat=True)
+        ),
+        "speakers": list(
+            Intervenant.objects.filter(sequences__atelier=atelier).values_list(
+                "portrait", "photo", "revision"
+            )
+        ),
+        "reglages": ReglagesLivret.objects.filter(atelier=atelier).count(),
+        "annexe": ReglageAnnexe.objects.filter(atelier=atelier).count(),
+        "versions": list(atelier.livrets.values_list("version", "published", "diffuse_reseau")),
+    }
+
+
+@pytest.mark.parametrize("case", CROSS_WORKSHOP, ids=lambda case: "-".join(map(str, case)))
+def test_studio_other_workshops_booklet_not_found(client, atelier, staff, case):
+    name, bloc, method = case
+    rows = objects_of(atelier)
+    other = make_booklet_atelier(participants=1, organisations=1, prefix="Autre ministère")
+    before = booklet_state(atelier)
+    # A rapporteur of another workshop, at this workshop's address.
+    rapporteur_ailleurs = UserFactory()
+    Rapporteur.objects.create(atelier=other, user=rapporteur_ailleurs, named_by=staff)
+    log_in(client, rapporteur_ailleurs)
+    url = reverse(f"ateliers:{name}", args=cross_args(name, bloc, atelier.pk, rows, atelier))
+    assert getattr(client, method)(url, INTRUDER).status_code == 404, url
+    # Staff, with this workshop's row at another workshop's address.
+    if bloc is not None:
+        log_in(client, staff)
+        url = reverse(f"ateliers:{name}", args=cross_args(name, bloc, other.pk, rows, atelier))
+        assert getattr(client, method)(url, INTRUDER).status_code == 404, url
+    assert booklet_state(atelier) == before
+
+
 # --- Speaker photos -----------------------------------------------------------------------------
 
 
@@ -587,7 +708,8 @@ def photos_stored():
 def test_photo_upload_stores_a_png_served_to_writers_only(
     writer, atelier, intervenant, django_capture_on_commit_callbacks
 ):
-    response = upload(writer, atelier, intervenant, image(), name="portrait.php")
+    transparent = image(mode="RGBA", colour=(0, 0, 145, 0))
+    response = upload(writer, atelier, intervenant, transparent, name="portrait.php")
     assert response.status_code == 200
     intervenant.refresh_from_db()
     assert re.fullmatch(r"intervenants/photo-[a-z0-9]{12}\.png", intervenant.photo.name)
@@ -595,7 +717,8 @@ def test_photo_upload_stores_a_png_served_to_writers_only(
     photo_url = reverse("ateliers:studio_photo", args=[atelier.pk, intervenant.pk])
     assert response.json()["photo_url"].startswith(photo_url)
     served = writer.get(photo_url)
-    assert b"".join(served.streaming_content) == image()
+    with Image.open(io.BytesIO(b"".join(served.streaming_content))) as photo:
+        assert (photo.format, photo.mode, photo.size) == ("PNG", "RGBA", (64, 64))  # transparency kept
     # A new photo replaces the previous one, whose file goes once the row is saved.
     with django_capture_on_commit_callbacks(execute=True):
         again = upload(writer, atelier, intervenant, image(fmt="JPEG"), name="b.jpg", revision=1)
@@ -604,6 +727,35 @@ def test_photo_upload_stores_a_png_served_to_writers_only(
     assert photos_stored()[0].endswith(".jpg")
     log_in(writer, UserFactory())
     assert writer.get(photo_url).status_code == 404
+
+
+def test_photo_upload_stored_reduced_upright_and_without_metadata(writer, atelier, intervenant):
+    exif = Image.Exif()
+    exif[0x010F] = "Appareil de la directrice"  # Make
+    exif[0x8825] = {2: (48.0, 51.0, 0.0)}  # GPS: where the photo was taken
+    big = image(size=(3000, 2000), colour="#000091", exif=exif)
+    assert upload(writer, atelier, intervenant, big).status_code == 200
+    assert stored_photo(intervenant) == ("JPEG", (800, 533), {})  # an opaque PNG becomes a JPEG
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was held upright
+    tall = image(size=(3000, 2000), fmt="JPEG", colour="#e1000f", exif=exif)
+    assert upload(writer, atelier, intervenant, tall, name="b.jpg", revision=1).status_code == 200
+    assert stored_photo(intervenant) == ("JPEG", (533, 800), {})
+
+
+def test_photo_upload_whose_pixels_do_not_decode_refused(writer, atelier, intervenant, monkeypatch):
+    # As in a web process that imported WeasyPrint, which lets Pillow load truncated images process-wide:
+    # the upload's checks turn that off while they decode.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    pixels = random.Random(9).randbytes(256 * 256 * 3)  # noqa: S311 - noise for a test image
+    noise = Image.frombytes("RGB", (256, 256), pixels)
+    buffer = io.BytesIO()
+    noise.save(buffer, format="JPEG")
+    truncated = buffer.getvalue()[: buffer.tell() // 2]  # its header says 256 × 256: it passes the checks
+    response = upload(writer, atelier, intervenant, truncated, name="coupee.jpg")
+    assert response.status_code == 400
+    assert "n'est pas une photo JPEG ou PNG lisible" in response.json()["errors"]["photo"][0]
+    assert photos_stored() == []
 
 
 @pytest.mark.parametrize(
@@ -625,6 +777,41 @@ def test_photo_upload_refused_with_nothing_stored(writer, atelier, intervenant, 
     intervenant.refresh_from_db()
     assert (intervenant.photo.name, intervenant.revision) == ("", 0)
     assert photos_stored() == []
+
+
+def test_speaker_also_in_another_workshop_written_by_staff_only(client, atelier, rapporteur, staff):
+    other = make_booklet_atelier(participants=1, organisations=1, prefix="Autre ministère")
+    sequence = part(atelier, "debat")
+    shared = sequence.intervenants.get()
+    other.sequences.first().intervenants.add(shared)
+    own = Intervenant.objects.create(first_name="Alex", last_name="Seul", role="Chef de bureau")
+    sequence.intervenants.add(own)
+    url = reverse("ateliers:livret_sequence", args=[atelier.pk, sequence.pk])
+    note = (
+        "Cet intervenant intervient aussi dans un autre atelier : l&#x27;équipe d&#x27;animation met à jour "
+        "son portrait."
+    )
+    log_in(client, rapporteur)
+    page = client.get(url).content.decode()
+    assert page.count(note) == 1
+    assert f'id="bloc-intervenant-{shared.pk}"' in page  # shown, read-only
+    assert f'id="bloc-intervenant-{shared.pk}-form"' not in page
+    assert f'id="bloc-intervenant-{own.pk}-form"' in page
+    values = {"portrait": "Réécrit par un rapporteur.", "revision": 0}
+    response = client.post(save_url(atelier, "intervenant", shared.pk), values, **JSON)
+    assert response.status_code == 403
+    with pytest.raises(StudioPermissionError):
+        studio.save_block(atelier, "intervenant", shared.pk, values, revision=0, by=rapporteur)
+    shared.refresh_from_db()
+    assert (shared.portrait, shared.revision) == ("", 0)
+    assert client.post(save_url(atelier, "intervenant", own.pk), values, **JSON).status_code == 200
+    log_in(client, staff)
+    page = client.get(url).content.decode()
+    assert note not in page
+    assert f'id="bloc-intervenant-{shared.pk}-form"' in page
+    assert client.post(save_url(atelier, "intervenant", shared.pk), values, **JSON).status_code == 200
+    shared.refresh_from_db()
+    assert (shared.portrait, shared.revision) == ("<p>Réécrit par un rapporteur.</p>", 1)
 
 
 # --- Preview, versions, admin ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accompagnement.models import Charte
 from accompagnement.services import accept_charte
-from ateliers.models import Constat, ContenuSequence, GroupeTravail, Rapporteur
+from ateliers.models import Constat, ContenuSequence, Contribution, GroupeTravail, Rapporteur
 from tests.accompagnement.factories import PASSWORD, UserFactory
 from tests.ateliers.livret_factories import make_booklet_atelier
 from tests.browser.conftest import assert_accessible
@@ -233,6 +233,99 @@ def test_livret_admin_change_page_loads_the_editor_under_the_csp(page, login, at
         )
     ).to_be_visible()
     assert refused == []
+
+
+def test_livret_studio_autosave_of_a_deleted_block_stops_and_keeps_the_text(page, login, atelier, rapporteur):
+    sequence = atelier.sequences.get(kind="feuille_de_route")
+    contribution = Contribution.objects.filter(sequence=sequence).order_by("order").first()
+    bloc = f"bloc-contribution-{contribution.pk}"
+    save_path = f"/ateliers/{atelier.pk}/livret/enregistrer/contribution/{contribution.pk}/"
+    saves = []
+    page.on("request", lambda request: saves.append(request.url) if save_path in request.url else None)
+    login(rapporteur)
+    page.goto(f"/ateliers/{atelier.pk}/livret/{sequence.pk}/")
+    text = editor(page, bloc, "text")
+    expect(text).to_be_visible()
+    contribution.delete()  # by someone else, meanwhile
+    text.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Mon ajout.")
+    status = page.locator(f"#{bloc} [data-studio-statut]")
+    expect(status).to_have_text(
+        "Ce bloc a été supprimé ou votre session a changé : copiez votre texte et rechargez la page."
+    )
+    expect(text).to_contain_text("Mon ajout.")
+    page.keyboard.type(" Encore.")
+    page.wait_for_timeout(1500)  # longer than the autosave's delay: no new try goes out
+    assert len(saves) == 1
+    expect(text).to_contain_text("Mon ajout. Encore.")
+
+
+def test_livret_studio_shared_speaker_read_only_for_a_rapporteur(page, login, atelier, rapporteur):
+    sequence = atelier.sequences.get(kind="debat")
+    speaker = sequence.intervenants.get()
+    speaker.portrait = "<p>Directrice depuis 2021.</p>"
+    speaker.save()
+    other = make_booklet_atelier(participants=1, organisations=1, prefix="Autre ministère")
+    other.sequences.first().intervenants.add(speaker)
+    login(rapporteur)
+    page.goto(f"/ateliers/{atelier.pk}/livret/{sequence.pk}/")
+    portrait = page.locator(f"#bloc-intervenant-{speaker.pk}")
+    expect(portrait).to_contain_text(
+        "Cet intervenant intervient aussi dans un autre atelier : "
+        "l'équipe d'animation met à jour son portrait."
+    )
+    expect(portrait).to_contain_text("Directrice depuis 2021.")
+    expect(portrait.locator("form, [contenteditable]")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_livret_studio_generate_reports_the_servers_error(page, login, atelier, staff):
+    page.route(
+        f"**/ateliers/{atelier.pk}/livret/generer/",
+        lambda route: route.fulfill(status=500, content_type="text/html", body="<h1>Server Error (500)</h1>"),
+    )
+    login(staff)
+    page.goto(f"/ateliers/{atelier.pk}/livret/")
+    page.get_by_role("button", name="Générer le PDF").click()
+    expect(page.locator("[data-studio-versions-erreur]")).to_have_text(
+        "La demande n'a pas abouti (erreur 500) : réessayez."
+    )
+    expect(page.get_by_role("button", name="Générer le PDF")).to_be_enabled()
+    assert_accessible(page)
+
+
+# A catalogue translating two of the studio's sentences, served instead of the studio's own.
+CATALOGUE = """
+window.gettext = function (text) {
+  return {
+    "Gras": "Bold",
+    "La demande n'a pas abouti (erreur %s) : réessayez.": "The request failed (error %s): try again.",
+  }[text] || text;
+};
+window.ngettext = function (singular, plural, count) { return count > 1 ? plural : singular; };
+window.interpolate = function (format, values) {
+  return format.replace(/%s/g, function () { return String(values.shift()); });
+};
+"""
+
+
+def test_livret_studio_sentences_come_from_the_javascript_catalogue(page, login, atelier, staff):
+    page.route(
+        "**/ateliers/livret/jsi18n/",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=CATALOGUE),
+    )
+    page.route(f"**/ateliers/{atelier.pk}/livret/generer/", lambda route: route.fulfill(status=502, body=""))
+    login(staff)
+    page.goto(f"/ateliers/{atelier.pk}/livret/")
+    page.get_by_role("button", name="Générer le PDF").click()
+    expect(page.locator("[data-studio-versions-erreur]")).to_have_text(
+        "The request failed (error 502): try again."
+    )
+    page.goto(f"/ateliers/{atelier.pk}/livret/{atelier.sequences.get(kind='ouverture').pk}/")
+    expect(
+        page.locator(".prose-menubar").first.get_by_role("button", name="Bold", exact=True)
+    ).to_be_visible()
 
 
 def staff_of(atelier):
