@@ -32,8 +32,8 @@ class ColleagueInscriptionForm(DsfrBaseForm):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = colleagues
-        self.fields["user"].label_from_instance = (
-            lambda user: f"{format_nom(user.first_name, user.last_name) or user.email} — {user.email}"
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{format_nom(user.first_name, user.last_name) or user.email} — {user.email}"
         )
 
 
