@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from ateliers.enums import InscriptionStatus
 from ateliers.models import Inscription
+from ateliers.services.annexe import format_nom
 from tests.ateliers.factories import AtelierFactory, member_of
 from tests.browser.conftest import assert_accessible
 
@@ -30,7 +31,7 @@ def test_lead_registers_then_a_colleague_then_cancels(page, login, lead, organis
     assert_accessible(page)
 
     page.get_by_label("Collègue à inscrire").select_option(
-        label=f"{colleague.display_name} — {colleague.email}"
+        label=f"{format_nom(colleague.first_name, colleague.last_name)} — {colleague.email}"
     )
     expect(page.get_by_label(COLLEAGUE_CONSENT)).not_to_be_checked()
     page.get_by_role("button", name="Inscrire ce collègue").click()
