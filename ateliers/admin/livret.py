@@ -43,6 +43,7 @@ from ateliers.models import (
 from ateliers.models.livret import AtelierLivret, Redaction, SequenceLivret
 from ateliers.services import livret as livret_service
 from ateliers.services.livret import LivretError
+from ateliers.views.livret import run_booklet_action
 
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
@@ -409,29 +410,13 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     def publier_view(self, request, pk):
         self._check(request)
         livret = get_object_or_404(Livret, pk=pk)
-        try:
-            livret_service.publish(livret, by=request.user)
-        except LivretError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Version %(version)s publiée : les participants sont prévenus par courriel.")
-                % {"version": livret.version},
-            )
+        run_booklet_action(request, "publier", livret)
         return self._back(livret.atelier_id)
 
     def diffuser_view(self, request, pk):
         self._check(request)
         livret = get_object_or_404(Livret, pk=pk)
-        try:
-            livret_service.spread(livret, by=request.user)
-        except LivretError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Le livret est diffusé : tous les membres du réseau peuvent le télécharger.")
-            )
+        run_booklet_action(request, "diffuser", livret)
         return self._back(livret.atelier_id)
 
     def fichier_view(self, request, pk):

@@ -5,7 +5,9 @@ not download gets a 404 (nothing tells them a booklet exists); anonymous users a
 by LoginRequiredMiddleware first. The booklet's writing happens in the studio (views/studio.py).
 """
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ateliers import permissions
@@ -37,3 +39,28 @@ def attestation_pdf(request, pk):
         raise Http404
     attestation = livret_service.render_attestation(inscription)
     return _pdf_response(attestation.file, livret_service.attestation_filename(inscription))
+
+
+# --- Publishing and spreading: the studio's buttons and the admin's -----------------------------------
+
+BOOKLET_ACTIONS = {
+    "publier": (
+        livret_service.publish,
+        _("Version %(version)s publiée : les participants sont prévenus par courriel."),
+    ),
+    "diffuser": (
+        livret_service.spread,
+        _("Le livret est diffusé : tous les membres du réseau peuvent le télécharger."),
+    ),
+}
+
+
+def run_booklet_action(request, action, livret):
+    """Publish or spread `livret` (the studio and the admin alike) and tell staff how it went."""
+    service, success = BOOKLET_ACTIONS[action]
+    try:
+        service(livret, by=request.user)
+    except livret_service.LivretError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success % {"version": livret.version})

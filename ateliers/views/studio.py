@@ -53,6 +53,7 @@ from ateliers.services import livret as livret_service
 from ateliers.services import studio
 from ateliers.services.livret import PART_LABELS, LivretError
 from ateliers.services.studio import BLOCS, Conflict, StudioError, heure
+from ateliers.views.livret import run_booklet_action
 from fabrique import richtext
 
 # What each kind of séquence writes besides its text (a section also shows when it already has rows).
@@ -918,16 +919,7 @@ def publier(request, pk, livret_pk):
     """Publish a ready version (participants are told by email), as the admin's « Publier » does."""
     atelier = _managed_atelier(request, pk)
     livret = get_object_or_404(Livret.objects.filter(atelier=atelier), pk=livret_pk)
-    try:
-        livret_service.publish(livret, by=request.user)
-    except LivretError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Version %(version)s publiée : les participants sont prévenus par courriel.")
-            % {"version": livret.version},
-        )
+    run_booklet_action(request, "publier", livret)
     return redirect(reverse("ateliers:livret_contenu", args=[atelier.pk]) + "#versions")
 
 
@@ -936,12 +928,5 @@ def diffuser(request, pk, livret_pk):
     """Spread the published version to every member of the network."""
     atelier = _managed_atelier(request, pk)
     livret = get_object_or_404(Livret.objects.filter(atelier=atelier), pk=livret_pk)
-    try:
-        livret_service.spread(livret, by=request.user)
-    except LivretError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Le livret est diffusé : tous les membres du réseau peuvent le télécharger.")
-        )
+    run_booklet_action(request, "diffuser", livret)
     return redirect(reverse("ateliers:livret_contenu", args=[atelier.pk]) + "#versions")
