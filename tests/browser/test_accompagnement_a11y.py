@@ -1,6 +1,7 @@
 """The network's pages pass axe-core (WCAG 2.0/2.1 A and AA) with zero violations."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accompagnement import services
 from accompagnement.enums import Besoin, DispositifKind, Maturite, Public
@@ -50,7 +51,7 @@ def test_directory_and_organisation_page_have_no_axe_violations(page, login, net
     page.get_by_label("Rechercher une personne ou une organisation").fill("lemoine")
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_url("**/reseau/?q=lemoine")
-    assert page.get_by_text("LEMOINE Marc").is_visible()
+    expect(page.get_by_text("LEMOINE Marc")).to_be_visible()
     assert_accessible(page)
     page.goto("/reseau/mj/")
     assert_accessible(page)
@@ -62,16 +63,18 @@ def test_organisation_page_with_workshops_and_immersions_has_no_axe_violations(p
     ImmersionFactory(origin=network["justice"], agent_name="MARTIN Camille", confidential=True)
     login(network["lead"])
     page.goto("/reseau/mj/")
-    assert page.get_by_role("link", name="Atelier n° ").first.is_visible()
-    assert page.get_by_text("MARTIN Camille").is_visible()
-    assert page.get_by_role("link", name="Toutes les immersions au départ de cette organisation").is_visible()
+    expect(page.get_by_role("link", name="Atelier n° ").first).to_be_visible()
+    expect(page.get_by_text("MARTIN Camille")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Toutes les immersions au départ de cette organisation")
+    ).to_be_visible()
     assert_accessible(page)
 
 
 def test_catalogue_with_a_filter_and_scheme_page_have_no_axe_violations(page, login, network):
     login(network["lead"])
     page.goto("/dispositifs/?kind=immersion&needs=mobilite")
-    assert page.get_by_role("link", name="Découvre mon poste").is_visible()
+    expect(page.get_by_role("link", name="Découvre mon poste")).to_be_visible()
     assert page.get_by_role("status").first.inner_text() == "1 dispositif"
     assert_accessible(page)
     page.goto(network["decouvre"].get_absolute_url())
@@ -85,8 +88,8 @@ def test_scheme_form_with_errors_has_no_axe_violations(page, login, network):
     assert_accessible(page)
     page.get_by_label("Liens").fill("pas une adresse")
     page.get_by_role("button", name="Publier le dispositif").click()
-    assert page.get_by_text("Donnez un titre au dispositif.").is_visible()
-    assert page.get_by_text("n'est pas une adresse web valide").is_visible()
+    expect(page.get_by_text("Donnez un titre au dispositif.")).to_be_visible()
+    expect(page.get_by_text("n'est pas une adresse web valide")).to_be_visible()
     assert_accessible(page)
 
 
@@ -97,7 +100,7 @@ def test_charter_page_has_no_axe_violations(page, login, network):
     assert "/charte/" in page.url
     assert_accessible(page)
     page.get_by_role("button", name="Accepter la charte").click()
-    assert page.get_by_text("Cochez la case pour accepter la charte.").is_visible()
+    expect(page.get_by_text("Cochez la case pour accepter la charte.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("J'ai lu la charte de la Fabrique et je m'engage à la respecter.").check(
         force=True

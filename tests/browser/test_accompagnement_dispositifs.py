@@ -1,6 +1,7 @@
 """A lead proposes a scheme in the browser, then a colleague of another ministry finds it with the facets."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accompagnement.models import Dispositif
 from tests.accompagnement.factories import AdhesionFactory, DispositifFactory, OrganisationFactory
@@ -32,9 +33,9 @@ def test_propose_a_scheme_then_find_it_through_the_filters(page, login):
 
     page.wait_for_url("**/dispositifs/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Immersions dans les établissements culturels"
-    assert page.get_by_text(
-        "Le dispositif « Immersions dans les établissements culturels » est publié."
-    ).is_visible()
+    expect(
+        page.get_by_text("Le dispositif « Immersions dans les établissements culturels » est publié.")
+    ).to_be_visible()
     dispositif = Dispositif.objects.get(title="Immersions dans les établissements culturels")
     assert dispositif.organisation == culture
     assert dispositif.created_by == lead
@@ -45,7 +46,7 @@ def test_propose_a_scheme_then_find_it_through_the_filters(page, login):
     page.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_url("**/dispositifs/?*")
     assert page.get_by_role("status").first.inner_text() == "1 dispositif"
-    assert page.get_by_role("link", name="Immersions dans les établissements culturels").is_visible()
+    expect(page.get_by_role("link", name="Immersions dans les établissements culturels")).to_be_visible()
     assert page.get_by_role("link", name="Accompagnement des conjoints de militaires").count() == 0
 
     page.get_by_label("Rechercher").fill("musée")

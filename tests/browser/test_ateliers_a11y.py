@@ -1,6 +1,7 @@
 """The workshop pages pass axe-core (WCAG 2.0/2.1 A and AA)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from ateliers.enums import InscriptionStatus
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory, IntervenantFactory, SequenceFactory
@@ -30,18 +31,18 @@ def test_programme_workshop_and_mes_inscriptions_have_no_axe_violations(page, lo
         f"/ateliers/{atelier.pk}/participants/",
     ]:
         page.goto(path)
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
 
 
 def test_checkin_page_has_no_axe_violations(page, login, staff, atelier):
     login(staff)
     page.goto(f"/ateliers/{atelier.pk}/emargement/")
-    assert page.get_by_role("heading", level=1, name="Émargement").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Émargement")).to_be_visible()
     assert_accessible(page)
     # DSFR draws the radio under its label: people click the label.
     page.locator("label", has_text="Présent").first.click()
     assert page.get_by_role("radio", name="Présent").first.is_checked()
     page.get_by_role("button", name="Enregistrer l'émargement").click()
-    assert page.get_by_text("Émargement enregistré").is_visible()
+    expect(page.get_by_text("Émargement enregistré")).to_be_visible()
     assert_accessible(page)

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -18,7 +19,7 @@ def test_login_error_and_home_have_no_axe_violations(page, login, lead):
     page.get_by_label("Adresse électronique").fill(lead.email)
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("mot de passe").first.is_visible()
+    expect(page.get_by_text("mot de passe").first).to_be_visible()
     assert_accessible(page)
     login(lead)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")

@@ -3,6 +3,7 @@ indicators, the lead's queue and a service page."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from immersions.enums import EchangeStatus, ImmersionStatus
 from immersions.services import immersions as services
@@ -64,7 +65,7 @@ def test_immersions_pages_have_no_axe_violations(page, login, lead, data):
         "/",
     ]:
         page.goto(path)
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
 
 
@@ -75,24 +76,24 @@ def test_forms_with_errors_have_no_axe_violations(page, login, lead, data):
     page.get_by_label("Date de début").fill("2027-03-10")
     page.get_by_label("Date de fin", exact=False).first.fill("2027-03-01")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    assert page.get_by_text("La date de fin doit être postérieure à la date de début.").is_visible()
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("La date de fin doit être postérieure à la date de début.")).to_be_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert_accessible(page)
     page.goto("/echanges/nouvelle/")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert_accessible(page)
     page.goto(f"/immersions/{data['immersion'].pk}/")
     page.get_by_role("button", name="Refuser").click()
-    assert page.get_by_text("Indiquez le motif du refus ou de l'annulation.").first.is_visible()
+    expect(page.get_by_text("Indiquez le motif du refus ou de l'annulation.").first).to_be_visible()
     assert_accessible(page)
 
 
 def test_staff_indicators_have_no_axe_violations(page, login, staff, data):
     login(staff)
     page.goto("/indicateurs/")
-    assert page.locator("svg.fabrique-chart").first.is_visible()
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.locator("svg.fabrique-chart").first).to_be_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -102,14 +103,14 @@ def test_tutor_link_pages_have_no_axe_violations(page, lead, data):
     link = services.tutor_link(immersion).split("testserver", 1)[-1]
     path = link[link.index("/immersions/") :]
     page.goto(path)
-    assert page.get_by_role("heading", level=1, name="Accueillir un agent en immersion").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Accueillir un agent en immersion")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer ma décision").click()
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert_accessible(page)
     page.locator("label", has_text="J'accepte d'accueillir l'agent").click()
     page.get_by_role("button", name="Enregistrer ma décision").click()
-    assert page.get_by_text("Vous avez accepté d'accueillir l'agent").is_visible()
+    expect(page.get_by_text("Vous avez accepté d'accueillir l'agent")).to_be_visible()
     page.goto(path)
-    assert page.get_by_role("heading", level=1, name="Ce lien ne peut pas être utilisé").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Ce lien ne peut pas être utilisé")).to_be_visible()
     assert_accessible(page)
