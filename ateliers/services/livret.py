@@ -95,6 +95,12 @@ PART_LABELS = {
 READY_TO_PUBLISH = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE}
 
 
+def in_booklet_order(sequences):
+    """The séquences as the booklet prints them: by kind in PART_ORDER, then running order."""
+    rank = {kind: index for index, kind in enumerate(PART_ORDER)}
+    return sorted(sequences, key=lambda s: (rank.get(s.kind, len(rank)), s.order, s.pk))
+
+
 class LivretError(Exception):
     """A booklet action refused, with a message for staff."""
 
@@ -326,8 +332,7 @@ def build_context(atelier):
             "ressources",
         )
     )
-    rank = {kind: index for index, kind in enumerate(PART_ORDER)}
-    ordered = sorted(sequences, key=lambda s: (rank.get(s.kind, len(rank)), s.order, s.pk))
+    ordered = in_booklet_order(sequences)
     seen_speakers = set()
     parts = [_part(sequence, number, seen_speakers) for number, sequence in enumerate(ordered, start=1)]
     inscriptions = Inscription.objects.filter(

@@ -130,10 +130,8 @@ def _saved_label(obj):
 
 def booklet_numbers(atelier):
     """{séquence pk: its part number in the booklet} (the booklet's order, not the running order)."""
-    rank = {kind: index for index, kind in enumerate(livret_service.PART_ORDER)}
-    rows = Sequence.objects.filter(atelier=atelier).values_list("pk", "kind", "order")
-    ordered = sorted(rows, key=lambda row: (rank.get(row[1], len(rank)), row[2], row[0]))
-    return {pk: number for number, (pk, _kind, _order) in enumerate(ordered, start=1)}
+    sequences = Sequence.objects.filter(atelier=atelier).only("pk", "kind", "order")
+    return {s.pk: number for number, s in enumerate(livret_service.in_booklet_order(sequences), start=1)}
 
 
 def _breadcrumb(atelier, current, *, parents=()):
