@@ -35,6 +35,7 @@ test: install
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=fabrique.settings.base SECRET_KEY=quality-check-$$(date +%s)-not-a-real-secret-0123456789abcdefghij \
 	  ALLOWED_HOSTS=fabrique.example.gouv.fr DATABASE_URL=sqlite:///:memory: \

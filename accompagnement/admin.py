@@ -254,9 +254,10 @@ class ChildInline(StaffAdminMixin, admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
-    """Staff also set here how a ministry or body heads the participant lists (ateliers.services.annexe):
-    its short label, its rank (editable in the list, to reorder the headings quickly; empty, the built-in
-    protocol order of the government) and, for a public body, its supervising ministry."""
+    """Staff also set here how a ministry or body heads the participant lists
+    (ateliers.livret.services.annexe): its short label, its rank (editable in the list, to reorder the
+    headings quickly; empty, the built-in protocol order of the government) and, for a public body, its
+    supervising ministry."""
 
     list_display = [
         "nom_complet",

@@ -8,7 +8,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accompagnement.enums import Besoin, DispositifKind, Public
 from accompagnement.models import Dispositif
-from fabrique.forms import DsfrFormMixin
+from fabrique.core.forms import DsfrFormMixin
 
 NEW_PASSWORD_LABELS = {
     "oldpassword": _("Mot de passe actuel"),

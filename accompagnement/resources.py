@@ -16,7 +16,7 @@ from import_export import fields, resources
 from accompagnement import services
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, Organisation, User
-from fabrique.exports import spreadsheet_safe
+from fabrique.core.exports import spreadsheet_safe
 
 COLUMNS = ["email", "prenom", "nom", "organisation", "role", "fonction"]
 

@@ -1,7 +1,7 @@
 """The network's domain: charter acceptance, members' invitations and deactivation, the schemes catalogue.
 
 Plain functions that change state: they take locks where a limit or a uniqueness is at stake, write, log
-and enqueue their emails after commit (fabrique.emails.send_templated_email).
+and enqueue their emails after commit (fabrique.core.emails.send_templated_email).
 """
 
 import logging
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -19,8 +20,8 @@ from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accompagnement.enums import Maturite, Role
-from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, User
-from fabrique.emails import send_templated_email
+from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
+from fabrique.core.emails import send_templated_email
 
 logger = logging.getLogger(__name__)
 
@@ -229,3 +230,27 @@ def adopt_dispositif(model, *, organisation, by):
 
 def current_charte():
     return Charte.objects.current()
+
+
+def lead_emails(*organisation_ids):
+    """Emails of the active leads covering these organisations (their whole tree's root)."""
+    ids = [i for i in organisation_ids if i]
+    if not ids:
+        return []
+    roots = set()
+    for own, parent, grandparent in Organisation.objects.filter(id__in=ids).values_list(
+        "id", "parent_id", "parent__parent_id"
+    ):
+        roots.add(grandparent or parent or own)
+    emails = (
+        Adhesion.objects.actives()
+        .leads()
+        .filter(
+            Q(organisation_id__in=roots)
+            | Q(organisation__parent_id__in=roots)
+            | Q(organisation__parent__parent_id__in=roots)
+        )
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    return sorted(set(emails))

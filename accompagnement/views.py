@@ -1,4 +1,7 @@
-"""The network's pages: the charter, the invitation link, the directory and the catalogue of schemes."""
+"""The network's pages: the charter, the invitation link, the directory and the catalogue of schemes.
+
+An organisation's page shows its workshops and immersions too: it lives above the apps, in
+fabrique/pages/organisation.py (this app knows no workshop nor immersion)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,11 +9,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,13 +24,8 @@ from accompagnement.enums import OrganisationKind
 from accompagnement.filters import DispositifFilter, organisation_facet_rows
 from accompagnement.forms import AdoptionForm, CharteAcceptanceForm, DispositifForm, InvitationPasswordForm
 from accompagnement.models import AcceptationCharte, Adhesion, Charte, Organisation, fold
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence
-from ateliers.models import Atelier, Inscription
-from immersions.models import Immersion
-from immersions.permissions import immersion_visible_to
 
 PAGE_SIZE = 20
-ORGANISATION_IMMERSIONS = 10
 
 
 # --- Charter --------------------------------------------------------------------------------------------
@@ -188,83 +185,6 @@ def reseau(request):
             "groups": group_directory(organisations, shown),
             "result_count": len(shown),
             "member_count": sum(len(o.members) for o in shown),
-        },
-    )
-
-
-def organisation_tree(organisation):
-    """The pks of `organisation` and of the directions and services under it (two levels), as a subquery."""
-    return Organisation.objects.filter(
-        Q(pk=organisation.pk) | Q(parent=organisation.pk) | Q(parent__parent=organisation.pk)
-    ).values("pk")
-
-
-def attended_ateliers(organisation):
-    """The workshops held that people of `organisation` (or below) attended, newest first, in one query.
-
-    A confirmed registration counts when its holder was marked present or, for a workshop where nobody's
-    presence was taken, whatever its presence (the booklet's list of participants follows the same rule).
-    `attendee_count` is how many of the organisation's people attended.
-    """
-    presence_taken = Inscription.objects.filter(atelier=OuterRef("atelier")).exclude(
-        presence=Presence.NON_RENSEIGNE
-    )
-    attended = Inscription.objects.filter(
-        organisation__in=organisation_tree(organisation), status=InscriptionStatus.INSCRIT
-    ).filter(Q(presence=Presence.PRESENT) | ~Exists(presence_taken))
-    return (
-        Atelier.objects.publies()
-        .exclude(status=AtelierStatus.ANNULE)
-        .filter(starts_at__lte=timezone.now(), pk__in=attended.values("atelier"))
-        .annotate(attendee_count=Count("inscriptions", filter=Q(inscriptions__in=attended)))
-        .order_by("-starts_at", "-pk")
-    )
-
-
-def organisation_immersions(user, organisation):
-    """The latest immersions `organisation` (or below) sends or hosts that `user` may see."""
-    tree = organisation_tree(organisation)
-    immersions = Immersion.objects.with_relations().filter(
-        Q(origin__in=tree) | Q(origin_service__in=tree) | Q(host__in=tree) | Q(host_service__in=tree)
-    )
-    return immersion_visible_to(user, immersions).order_by("-start_date", "-pk")[:ORGANISATION_IMMERSIONS]
-
-
-def organisation_detail(request, slug):
-    organisation = get_object_or_404(
-        permissions.organisations_visible_to(request.user).select_related("parent"), slug=slug
-    )
-    members = Adhesion.objects.actives().filter(organisation=organisation).select_related("user")
-    children = permissions.organisations_visible_to(request.user).filter(parent=organisation)
-    dispositifs = (
-        permissions.dispositifs_visible_to(request.user)
-        .filter(Q(organisation=organisation) | Q(organisation__parent=organisation))
-        .with_related()
-        .order_by("title")
-    )
-    # The immersions list filters on origin and host ministries (roots) only: a direction gets no link.
-    immersion_list_url = None if organisation.parent_id else reverse("immersions:immersion_list")
-    return render(
-        request,
-        "accompagnement/organisation_detail.html",
-        {
-            "title": organisation.name,
-            "organisation": organisation,
-            "members": members.order_by("user__last_name", "user__first_name"),
-            "children": children.order_by("name"),
-            "dispositifs": dispositifs,
-            "ateliers_suivis": list(attended_ateliers(organisation)),
-            "immersions": list(organisation_immersions(request.user, organisation)),
-            "immersion_list_url": immersion_list_url,
-            "can_propose": permissions.can_propose_for(request.user, organisation),
-            "breadcrumb_data": {
-                "links": [{"url": reverse("accompagnement:reseau"), "title": _("Réseau")}],
-                "current": (
-                    f"{organisation.parent.short_name} — {organisation.short_name}"
-                    if organisation.parent
-                    else organisation.short_name
-                ),
-            },
         },
     )
 

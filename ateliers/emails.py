@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from ateliers.calendar import atelier_ics
-from fabrique.emails import send_templated_email
+from fabrique.core.emails import send_templated_email
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 

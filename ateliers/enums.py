@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fabrique.core.enums import DocumentStatus
+from fabrique.core.workflow import TransitionError
+
 
 class AtelierStatus(models.TextChoices):
     BROUILLON = "brouillon", _("Brouillon")
@@ -11,18 +14,38 @@ class AtelierStatus(models.TextChoices):
     ANNULE = "annule", _("Annulé")
 
 
+class Acteur(models.TextChoices):
+    """Who makes a step of the workshops' workflows (`fabrique.core.workflow`)."""
+
+    ANIMATION = "animation", _("équipe d'animation")
+    PARTICIPANT = "participant", _("la personne inscrite")
+    COLLEGUE = "collegue", _("un collègue de son organisation")
+    SYSTEME = "systeme", _("automatique")
+
+
 S = AtelierStatus
-# Which status may follow which. Only `ateliers.services` changes an Atelier's status, through this map.
-ATELIER_TRANSITIONS = {
-    S.BROUILLON: {S.INSCRIPTIONS_OUVERTES, S.ANNULE},
-    S.INSCRIPTIONS_OUVERTES: {S.INSCRIPTIONS_CLOSES, S.ANNULE},
-    S.INSCRIPTIONS_CLOSES: {S.INSCRIPTIONS_OUVERTES, S.TENU, S.ANNULE},
-    S.TENU: {S.RESTITUTION_PUBLIEE},
-    S.RESTITUTION_PUBLIEE: set(),
-    S.ANNULE: set(),
+_ANIMATION = frozenset({Acteur.ANIMATION})
+# (from, to) -> who may make that step. Only `fabrique.core.workflow` changes a status, through this map.
+ATELIER_STEPS = {
+    (S.BROUILLON, S.INSCRIPTIONS_OUVERTES): _ANIMATION,
+    (S.BROUILLON, S.ANNULE): _ANIMATION,
+    (S.INSCRIPTIONS_OUVERTES, S.INSCRIPTIONS_CLOSES): _ANIMATION,
+    (S.INSCRIPTIONS_OUVERTES, S.ANNULE): _ANIMATION,
+    (S.INSCRIPTIONS_CLOSES, S.INSCRIPTIONS_OUVERTES): _ANIMATION,
+    (S.INSCRIPTIONS_CLOSES, S.TENU): _ANIMATION,
+    (S.INSCRIPTIONS_CLOSES, S.ANNULE): _ANIMATION,
+    (S.TENU, S.RESTITUTION_PUBLIEE): _ANIMATION,
 }
-# Moving to these statuses needs a reason.
-REASON_REQUIRED = {S.ANNULE}
+ATELIER_WORKFLOW = {
+    "steps": ATELIER_STEPS,
+    "reason_required": {S.ANNULE},  # the reason is told to everyone registered
+    "forbidden_error": TransitionError,
+    "messages": {
+        "reason": _("Indiquez le motif : il est communiqué aux inscrits."),
+        "impossible": _("Un atelier « %(from)s » ne peut pas passer à « %(to)s »."),
+        "forbidden": _("Seule l'équipe d'animation peut changer le statut d'un atelier."),
+    },
+}
 
 
 class SequenceKind(models.TextChoices):
@@ -40,13 +63,46 @@ class InscriptionStatus(models.TextChoices):
     ANNULE = "annule", _("Annulé")
 
 
+R = InscriptionStatus
+_PERSON = frozenset({Acteur.PARTICIPANT, Acteur.COLLEGUE, Acteur.ANIMATION})
+INSCRIPTION_STEPS = {
+    # Coming back after a cancellation: confirmed while seats remain, else the waiting list.
+    (R.ANNULE, R.INSCRIT): _PERSON,
+    (R.ANNULE, R.LISTE_ATTENTE): _PERSON,
+    (R.INSCRIT, R.ANNULE): _PERSON,
+    (R.LISTE_ATTENTE, R.ANNULE): _PERSON,
+    # A freed seat goes to the first in line (automatic), or staff promote someone by hand.
+    (R.LISTE_ATTENTE, R.INSCRIT): frozenset({Acteur.ANIMATION, Acteur.SYSTEME}),
+}
+INSCRIPTION_WORKFLOW = {
+    "steps": INSCRIPTION_STEPS,
+    "messages": {"forbidden": _("Vous ne pouvez pas annuler cette inscription.")},
+}
+
+
+D = DocumentStatus
+_WORKER = frozenset({Acteur.SYSTEME})
+# A booklet version's render, step by step: only the worker and its sweeper move it.
+LIVRET_STEPS = {
+    (D.EN_ATTENTE, D.EN_COURS): _WORKER,
+    (D.EN_COURS, D.PRET): _WORKER,
+    (D.EN_COURS, D.ECHEC): _WORKER,
+    # A worker died mid-render: queued again while attempts remain, else failed with the reason.
+    (D.EN_COURS, D.EN_ATTENTE): _WORKER,
+    (D.EN_ATTENTE, D.ECHEC): _WORKER,
+    # A worker presumed dead that finishes after all: its file is good, the version is ready.
+    (D.EN_ATTENTE, D.PRET): _WORKER,
+    (D.ECHEC, D.PRET): _WORKER,
+}
+
+
 class Presence(models.TextChoices):
     NON_RENSEIGNE = "non_renseigne", _("Non renseigné")
     PRESENT = "present", _("Présent")
     ABSENT = "absent", _("Absent")
 
 
-class RappelKind(models.TextChoices):
+class RelanceKind(models.TextChoices):
     J_MOINS_2 = "j-2", _("Rappel deux jours avant")
 
 

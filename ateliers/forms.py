@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from ateliers.enums import Presence
-from ateliers.services.annexe import format_nom
+from ateliers.livret.services.annexe import format_nom
 
 CONSENT_LABEL = _("J'accepte de figurer dans la liste des participants du livret de restitution")
 CONSENT_HELP = _(

@@ -7,8 +7,9 @@ registration answers 404; the predicates are checked again by the services.
 from django.db.models import Exists, OuterRef
 
 from accompagnement.models import Adhesion, Organisation, User
-from ateliers.enums import AtelierStatus, InscriptionStatus
-from ateliers.models import Atelier, Inscription, Intervenant, LivretStatus, Rapporteur
+from ateliers.enums import Acteur, AtelierStatus, InscriptionStatus
+from ateliers.models import Atelier, Inscription, Intervenant, Rapporteur
+from fabrique.core.enums import DocumentStatus
 
 
 def is_staff(user):
@@ -81,6 +82,19 @@ def can_cancel(by, inscription):
     return organisations_of(by).filter(pk=inscription.organisation_id).exists()
 
 
+def inscription_roles(user, inscription):
+    """The roles `user` holds on a registration (the workflow's map says what each may do)."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    if is_staff(user):
+        return {Acteur.ANIMATION}
+    if inscription.user_id == user.pk:
+        return {Acteur.PARTICIPANT}
+    if organisations_of(user).filter(pk=inscription.organisation_id).exists():
+        return {Acteur.COLLEGUE}
+    return set()
+
+
 def can_see_participants(user, atelier):
     """The participant list is for members of the network (and staff), never for drafts."""
     if is_staff(user):
@@ -114,7 +128,7 @@ def is_participant(user, atelier_id):
 def can_download(user, livret):
     """The booklet's published version: staff, the workshop's participants and speakers, every member
     once spread."""
-    if not (user.is_authenticated and livret.published and livret.status == LivretStatus.PRET):
+    if not (user.is_authenticated and livret.published and livret.status == DocumentStatus.PRET):
         return False
     if is_staff(user) or is_participant(user, livret.atelier_id):
         return True

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 
-from ateliers.services import annexe
-from fabrique.exports import spreadsheet_safe
+from ateliers.livret.services import annexe
+from fabrique.core.exports import spreadsheet_safe
 
 
 class InscriptionExportResource(resources.Resource):

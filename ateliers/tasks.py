@@ -1,12 +1,15 @@
-"""Celery entry points of the workshops: thin, keyword-only ids, delegating to the services."""
+"""Celery entry points of the workshops: thin, keyword-only ids, delegating to the services.
+
+The services queue their jobs (`fabrique.core.jobs.Job`) without importing this module: each task is
+bound to its job here, and `AteliersConfig.ready()` imports this module in every process."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 
+from ateliers.livret.services import rendu as livret_service
 from ateliers.services import inscriptions
-from ateliers.services import livret as livret_service
 
 
 @shared_task(name="ateliers.send_due_reminders")
@@ -33,6 +36,9 @@ def render_livret(*, livret_pk):
     return livret.status if livret else None
 
 
+livret_service.RENDER.bind(render_livret)
+
+
 @shared_task(
     name="ateliers.render_attestations",
     acks_late=True,
@@ -43,6 +49,9 @@ def render_livret(*, livret_pk):
 def render_attestations(*, atelier_pk):
     """Render the attendance certificates of a workshop's present participants still without one."""
     return livret_service.render_attestations(atelier_pk)
+
+
+livret_service.RENDER_ATTESTATIONS.bind(render_attestations)
 
 
 @shared_task(name="ateliers.sweep_stuck_livrets")

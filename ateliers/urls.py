@@ -1,7 +1,10 @@
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
-from ateliers.views import annexe, atelier, liens, livret, studio
+from ateliers.livret.views import annexe, liens
+from ateliers.livret.views import telechargements as livret
+from ateliers.livret.views.studio import accueil, apercu, enregistrement, parties, versions
+from ateliers.views import atelier
 
 app_name = "ateliers"
 
@@ -24,33 +27,41 @@ urlpatterns = [
     path("ateliers/<int:pk>/livret.pdf", livret.livret_pdf, name="livret_pdf"),
     path("livret/lien/<slug:token>/", liens.lien_livret, name="lien_livret"),  # no account needed
     path("ateliers/<int:pk>/attestation.pdf", livret.attestation_pdf, name="attestation_pdf"),
-    # The booklet studio (views/studio.py): staff and named rapporteurs write the booklet.
-    path("ateliers/<int:pk>/livret/", studio.accueil, name="livret_contenu"),
-    path("ateliers/<int:pk>/livret/reglages/", studio.reglages, name="studio_reglages"),
-    path("ateliers/<int:pk>/livret/groupes/<int:groupe_pk>/", studio.groupe, name="studio_groupe"),
+    # The booklet studio (livret/views/studio/): staff and named rapporteurs write the booklet.
+    path("ateliers/<int:pk>/livret/", accueil.accueil, name="livret_contenu"),
+    path("ateliers/<int:pk>/livret/reglages/", parties.reglages, name="studio_reglages"),
+    path("ateliers/<int:pk>/livret/groupes/<int:groupe_pk>/", parties.groupe, name="studio_groupe"),
     path(
         "ateliers/<int:pk>/livret/enregistrer/<slug:bloc>/<int:obj_pk>/",
-        studio.enregistrer,
+        enregistrement.enregistrer,
         name="studio_enregistrer",
     ),
     path(
-        "ateliers/<int:pk>/livret/ajouter/<slug:bloc>/<int:parent_pk>/", studio.ajouter, name="studio_ajouter"
+        "ateliers/<int:pk>/livret/ajouter/<slug:bloc>/<int:parent_pk>/",
+        enregistrement.ajouter,
+        name="studio_ajouter",
     ),
     path(
         "ateliers/<int:pk>/livret/supprimer/<slug:bloc>/<int:obj_pk>/",
-        studio.supprimer,
+        enregistrement.supprimer,
         name="studio_supprimer",
     ),
     path(
-        "ateliers/<int:pk>/livret/deplacer/<slug:bloc>/<int:obj_pk>/", studio.deplacer, name="studio_deplacer"
+        "ateliers/<int:pk>/livret/deplacer/<slug:bloc>/<int:obj_pk>/",
+        enregistrement.deplacer,
+        name="studio_deplacer",
     ),
-    path("ateliers/<int:pk>/livret/apercu/", studio.apercu, name="studio_apercu"),
-    path("ateliers/<int:pk>/livret/photos/<int:intervenant_pk>/", studio.photo, name="studio_photo"),
-    path("ateliers/<int:pk>/livret/versions/", studio.versions, name="studio_versions"),
-    path("ateliers/<int:pk>/livret/generer/", studio.generer, name="studio_generer"),
-    path("ateliers/<int:pk>/livret/versions/<int:livret_pk>/publier/", studio.publier, name="studio_publier"),
+    path("ateliers/<int:pk>/livret/apercu/", apercu.apercu, name="studio_apercu"),
+    path("ateliers/<int:pk>/livret/photos/<int:intervenant_pk>/", apercu.photo, name="studio_photo"),
+    path("ateliers/<int:pk>/livret/versions/", versions.versions, name="studio_versions"),
+    path("ateliers/<int:pk>/livret/generer/", versions.generer, name="studio_generer"),
     path(
-        "ateliers/<int:pk>/livret/versions/<int:livret_pk>/diffuser/", studio.diffuser, name="studio_diffuser"
+        "ateliers/<int:pk>/livret/versions/<int:livret_pk>/publier/", versions.publier, name="studio_publier"
+    ),
+    path(
+        "ateliers/<int:pk>/livret/versions/<int:livret_pk>/diffuser/",
+        versions.diffuser,
+        name="studio_diffuser",
     ),
     path(
         "ateliers/livret/jsi18n/",
@@ -58,5 +69,5 @@ urlpatterns = [
         name="studio_jsi18n",
     ),
     path("ateliers/<int:pk>/livret/annexe/", annexe.livret_annexe, name="livret_annexe"),
-    path("ateliers/<int:pk>/livret/<int:sequence_pk>/", studio.partie, name="livret_sequence"),
+    path("ateliers/<int:pk>/livret/<int:sequence_pk>/", parties.partie, name="livret_sequence"),
 ]

@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fabrique.core.enums import DocumentStatus
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings.test")
@@ -51,11 +53,11 @@ from weasyprint import HTML  # noqa: E402
 
 from accompagnement.models import Charte, User  # noqa: E402
 from accompagnement.services import accept_charte  # noqa: E402
-from ateliers import livret_demo  # noqa: E402
-from ateliers.models import Livret, LivretStatus, Sequence  # noqa: E402
-from ateliers.services import livret as livret_service  # noqa: E402
+from ateliers.livret.services import rendu as livret_service  # noqa: E402
+from ateliers.models import Livret, Sequence  # noqa: E402
 from fabrique.celery import app  # noqa: E402
-from fabrique.pdf import TAGGED, RestrictedURLFetcher, font_configuration  # noqa: E402
+from fabrique.core import demo  # noqa: E402
+from fabrique.core.pdf import TAGGED, RestrictedURLFetcher, font_configuration  # noqa: E402
 from tests.ateliers.livret_factories import make_booklet_atelier  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -94,7 +96,12 @@ def build(participants):
     atelier = make_booklet_atelier(
         participants=participants, organisations=25, prefix=f"Ministère ({participants}) n°"
     )
-    livret_demo.fill_content(atelier)
+    # The demo booklet's texts (its contributions name the network's organisations, loaded first).
+    demo.load(
+        demo.path("accompagnement", "organisations.yaml"),
+        demo.path("ateliers", "livret.yaml"),
+        atelier=atelier,
+    )
     return atelier
 
 
@@ -114,7 +121,7 @@ def bench_warm(ateliers):
             line(
                 f"{participants} participants, {label}",
                 durations,
-                f"   {rendered.page_count} pages, {len(rendered.content) // 1024} Ko,"
+                f"   {rendered.pages} pages, {len(rendered.content) // 1024} Ko,"
                 f" CPU median {statistics.median(CPU_TIMES):.3f} s",
             )
             medians[(participants, variant)] = statistics.median(durations)
@@ -183,11 +190,11 @@ def bench_end_to_end(atelier, bare_median):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             status = Livret.objects.filter(pk=livret.pk).values_list("status", flat=True).get()
-            if status in {LivretStatus.PRET, LivretStatus.ECHEC}:
+            if status in {DocumentStatus.PRET, DocumentStatus.ECHEC}:
                 break
             time.sleep(0.005)
         livret.refresh_from_db()
-        assert livret.status == LivretStatus.PRET, livret.failure_reason
+        assert livret.status == DocumentStatus.PRET, livret.error
         with livret.file.open("rb") as handle:
             assert handle.read(4) == b"%PDF"
         return livret
@@ -207,7 +214,7 @@ def bench_end_to_end(atelier, bare_median):
             ratios.append(e2e_durations[0] / bare_durations[0])
             waits.append((livret.started_at - livret.queued_at).total_seconds())
             renders.append((livret.rendered_at - livret.started_at).total_seconds())
-        line("40 participants, tagged, end to end", durations, f"   {livret.page_count} pages")
+        line("40 participants, tagged, end to end", durations, f"   {livret.pages} pages")
         line("  the bare render, interleaved", bares)
         print(
             f"  queued -> worker starts: median {statistics.median(waits):.3f} s; "
@@ -243,7 +250,7 @@ def bench_chromium(atelier):
     weasy_pdf, chromium_pdf = folder / "weasyprint.pdf", folder / "chromium.pdf"
 
     def weasyprint_run():
-        # What fabrique.pdf does, from the file: the restricted fetcher, the shared fonts, tagged pdf/ua-1.
+        # What fabrique.core.pdf does, from the file: restricted fetcher, shared fonts, tagged pdf/ua-1.
         document = HTML(filename=str(page_file), url_fetcher=RestrictedURLFetcher()).render(
             font_config=font_configuration(), pdf_variant=TAGGED
         )

@@ -10,3 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings.base")
 app = Celery("fabrique")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The ground floor is not an installed app of its own: name it so its tasks (emails) are found too.
+app.autodiscover_tasks(["fabrique.core"])

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from fabrique.core.admin import TransitionLogInline
 from immersions.enums import EchangeStatus, ImmersionStatus
 from immersions.models import (
     Bilan,
@@ -10,7 +11,7 @@ from immersions.models import (
     FonctionCritique,
     Immersion,
     ImmersionTransition,
-    Reminder,
+    Relance,
 )
 
 _AGENT_IDENTITY = ["agent_name", "agent_email", "agent_grade", "agent_categorie"]
@@ -30,15 +31,8 @@ class LockedAfterDraftMixin:
         return fields
 
 
-class ImmersionTransitionInline(admin.TabularInline):
+class ImmersionTransitionInline(TransitionLogInline):
     model = ImmersionTransition
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "actor_label", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class BilanInline(admin.StackedInline):
@@ -123,12 +117,12 @@ class DerogationAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "pages", "size", "created_at"]
+    list_display = ["id", "kind", "status", "pages", "size", "requested_at"]
     list_filter = ["kind", "status"]
     readonly_fields = ["file", "sha256", "size", "pages", "error", "rendered_at"]
 
 
-@admin.register(Reminder)
+@admin.register(Relance)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["kind", "immersion", "echange", "sent_at"]
     list_filter = ["kind"]

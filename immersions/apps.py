@@ -7,6 +7,6 @@ class ImmersionsConfig(AppConfig):
     verbose_name = _("Immersions et échanges de talents")
 
     def ready(self):
-        # Register the tasks in every process (web too): services enqueue them by name, since the tasks
-        # module imports the services and not the other way round.
+        # Binds the Celery tasks to the services' jobs in every process (web too): services queue jobs,
+        # the tasks module imports the services, never the other way round.
         from immersions import tasks  # noqa: F401, PLC0415

@@ -100,19 +100,34 @@ ECHANGE_STEPS = {
 }
 
 
-def transitions_map(steps):
-    """{from: frozenset(to, ...)} built from a steps dict."""
-    result = {}
-    for source, target in steps:
-        result.setdefault(source, set()).add(target)
-    return {source: frozenset(targets) for source, targets in result.items()}
-
-
-IMMERSION_TRANSITIONS = transitions_map(IMMERSION_STEPS)
-ECHANGE_TRANSITIONS = transitions_map(ECHANGE_STEPS)
-
 # Statuses that need a reason when entered.
 REASON_REQUIRED = frozenset({"refusee", "annulee"})
+
+IMMERSION_WORKFLOW = {
+    "steps": IMMERSION_STEPS,
+    "draft": IS.BROUILLON,
+    "reason_required": REASON_REQUIRED,
+    "stamp_field": "status_changed_at",
+    "messages": {
+        "changed": _("L'immersion a changé de statut entre-temps (« %(status)s ») : rechargez la page."),
+        "not_draft": _(
+            "L'immersion n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont pas "
+            "été enregistrées."
+        ),
+    },
+}
+ECHANGE_WORKFLOW = {
+    **IMMERSION_WORKFLOW,
+    "steps": ECHANGE_STEPS,
+    "draft": ES.BROUILLON,
+    "messages": {
+        "changed": _("La convention a changé de statut entre-temps (« %(status)s ») : rechargez la page."),
+        "not_draft": _(
+            "La convention n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont "
+            "pas été enregistrées."
+        ),
+    },
+}
 
 # An agent counts against the service's cap from the origin's validation until the agreement ends.
 ECHANGE_AWAY_STATUSES = frozenset(
@@ -145,13 +160,7 @@ class DocumentKind(models.TextChoices):
     SYNTHESE = "synthese", _("Synthèse de l'immersion")
 
 
-class DocumentStatus(models.TextChoices):
-    EN_ATTENTE = "en_attente", _("En attente")
-    PRET = "pret", _("Prêt")
-    ECHEC = "echec", _("Échec")
-
-
-class ReminderKind(models.TextChoices):
+class RelanceKind(models.TextChoices):
     ATTENTE_ORIGINE = "attente_origine", _("Décision de l'origine attendue")
     ATTENTE_ACCUEIL = "attente_accueil", _("Décision de l'accueil attendue")
     ACCORDS_ATTENDUS = "accords_attendus", _("Accords des parties attendus")

@@ -211,13 +211,13 @@ class TransitionForm(DsfrBaseForm):
 class BilanForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Bilan
-        fields = ["deroulement", "learned", "host_feedback", "outcome", "next_steps"]
+        fields = ["deroulement", "apprentissages", "retour_accueil", "suite", "prochaines_etapes"]
         widgets = {
             "deroulement": forms.RadioSelect,
-            "outcome": forms.RadioSelect,
-            "learned": forms.Textarea(attrs={"rows": 4}),
-            "host_feedback": forms.Textarea(attrs={"rows": 4}),
-            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "suite": forms.RadioSelect,
+            "apprentissages": forms.Textarea(attrs={"rows": 4}),
+            "retour_accueil": forms.Textarea(attrs={"rows": 4}),
+            "prochaines_etapes": forms.Textarea(attrs={"rows": 3}),
         }
 
 

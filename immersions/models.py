@@ -9,17 +9,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
+from fabrique.core.models import GeneratedDocument, Timestamped, TransitionLog
 from immersions.enums import (
     BilanOutcome,
     Categorie,
     Deroulement,
     DocumentKind,
-    DocumentStatus,
     EchangeStatus,
     ImmersionKind,
     ImmersionStatus,
     LinkPurpose,
-    ReminderKind,
+    RelanceKind,
 )
 
 
@@ -40,7 +40,7 @@ class ImmersionQuerySet(models.QuerySet):
         return self.select_related("origin", "origin_service", "host", "host_service")
 
 
-class Immersion(AgentFields):
+class Immersion(AgentFields, Timestamped):
     """A short placement of an agent in another service, ministry or body."""
 
     origin = models.ForeignKey(
@@ -97,7 +97,6 @@ class Immersion(AgentFields):
     creation_token = models.UUIDField(
         _("jeton de création"), null=True, blank=True, unique=True, editable=False
     )
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = ImmersionQuerySet.as_manager()
 
@@ -127,10 +126,10 @@ class Bilan(models.Model):
 
     immersion = models.OneToOneField(Immersion, on_delete=models.CASCADE, related_name="bilan")
     deroulement = models.CharField(_("l'immersion a eu lieu"), max_length=16, choices=Deroulement.choices)
-    learned = models.TextField(_("ce que l'agent a appris"))
-    host_feedback = models.TextField(_("retour de la structure d'accueil"), blank=True)
-    outcome = models.CharField(_("suite du projet"), max_length=32, choices=BilanOutcome.choices)
-    next_steps = models.TextField(_("prochaines étapes"), blank=True)
+    apprentissages = models.TextField(_("ce que l'agent a appris"))
+    retour_accueil = models.TextField(_("retour de la structure d'accueil"), blank=True)
+    suite = models.CharField(_("suite du projet"), max_length=32, choices=BilanOutcome.choices)
+    prochaines_etapes = models.TextField(_("prochaines étapes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -142,37 +141,6 @@ class Bilan(models.Model):
 
     def __str__(self):
         return f"Bilan {self.immersion.reference}"
-
-
-class TransitionLog(models.Model):
-    """One status change: who, when, from, to, why. The detail pages' timeline reads it."""
-
-    from_status = models.CharField(_("de"), max_length=32, blank=True)
-    to_status = models.CharField(_("vers"), max_length=32)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("acteur"), max_length=255)
-    at = models.DateTimeField(_("le"), auto_now_add=True)
-    reason = models.TextField(_("motif"), blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    statuses = None  # the workflow's TextChoices, set by each concrete log
-
-    @property
-    def from_label(self):
-        return self.statuses(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self):
-        return self.statuses(self.to_status).label
 
 
 class ImmersionTransition(TransitionLog):
@@ -220,7 +188,7 @@ class EchangeQuerySet(models.QuerySet):
         return self.filter(start_date__lte=end, end_date__gte=start)
 
 
-class EchangeTalent(AgentFields):
+class EchangeTalent(AgentFields, Timestamped):
     """A Talent Exchange agreement: an agent works for a while at a host organisation."""
 
     origin = models.ForeignKey(
@@ -299,7 +267,6 @@ class EchangeTalent(AgentFields):
     creation_token = models.UUIDField(
         _("jeton de création"), null=True, blank=True, unique=True, editable=False
     )
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = EchangeQuerySet.as_manager()
 
@@ -365,7 +332,7 @@ def document_path(instance, filename):
     return f"immersions/documents/{instance.kind}/{filename}"
 
 
-class Document(models.Model):
+class Document(GeneratedDocument):
     """One rendered PDF (agreement or immersion summary); downloaded through a permission-checked view."""
 
     kind = models.CharField(_("type"), max_length=16, choices=DocumentKind.choices)
@@ -375,24 +342,12 @@ class Document(models.Model):
     echange = models.ForeignKey(
         EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )
-    status = models.CharField(
-        _("état"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.EN_ATTENTE
-    )
-    file = models.FileField(_("fichier"), upload_to=document_path, blank=True)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
-    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
-    pages = models.PositiveIntegerField(_("pages"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    rendered_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
+    file = models.FileField(_("fichier"), upload_to=document_path, blank=True, max_length=255)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        ordering = ["-created_at", "-id"]
+        ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(immersion__isnull=False) & Q(echange__isnull=True))
@@ -405,15 +360,15 @@ class Document(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class Reminder(models.Model):
+class Relance(models.Model):
     """A reminder sent once for one event: the unique constraints make a second sending impossible."""
 
-    kind = models.CharField(_("type"), max_length=32, choices=ReminderKind.choices)
+    kind = models.CharField(_("type"), max_length=32, choices=RelanceKind.choices)
     immersion = models.ForeignKey(
-        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="relances"
     )
     echange = models.ForeignKey(
-        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="relances"
     )
     recipients = models.TextField(_("destinataires"), blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
@@ -426,17 +381,17 @@ class Reminder(models.Model):
             models.UniqueConstraint(
                 fields=["immersion", "kind"],
                 condition=Q(immersion__isnull=False),
-                name="reminder_once_per_immersion_kind",
+                name="relance_once_per_immersion_kind",
             ),
             models.UniqueConstraint(
                 fields=["echange", "kind"],
                 condition=Q(echange__isnull=False),
-                name="reminder_once_per_echange_kind",
+                name="relance_once_per_echange_kind",
             ),
             models.CheckConstraint(
                 condition=(Q(immersion__isnull=False) & Q(echange__isnull=True))
                 | (Q(immersion__isnull=True) & Q(echange__isnull=False)),
-                name="reminder_one_owner",
+                name="relance_one_owner",
             ),
         ]
 

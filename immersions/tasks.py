@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from immersions.enums import DocumentStatus
+from fabrique.core.enums import DocumentStatus
 from immersions.models import Document
-from immersions.services import documents, echanges, immersions, reminders
+from immersions.services import documents, echanges, immersions, relances
 
 
 @shared_task(name="immersions.render_document")
@@ -20,6 +20,9 @@ def render_document(*, document_id):
     return document.pk
 
 
+documents.RENDER.bind(render_document)
+
+
 @shared_task(name="immersions.advance_statuses")
 def advance_statuses():
     """Beat, daily: statuses that follow the calendar (start and end dates)."""
@@ -29,4 +32,4 @@ def advance_statuses():
 @shared_task(name="immersions.send_reminders")
 def send_reminders():
     """Beat, daily: the reminders due today, each recorded so it is never sent twice."""
-    return reminders.send_due_reminders()
+    return relances.send_due_reminders()

@@ -1,8 +1,11 @@
-"""Admin of the workshops: atelier.py (programme, workshops, registrations), livret.py (booklet content),
-annexe.py (how participant lists are grouped)."""
+"""Admin of the workshops: atelier.py (programme, workshops, speakers), inscription.py (registrations,
+their import, reminders); the booklet's admin lives in ateliers/livret/admin/."""
 
 from ateliers.admin import (
+    atelier,  # noqa: F401 - registers the workshops' ModelAdmins
+    inscription,  # noqa: F401 - registers the registrations' ModelAdmins
+)
+from ateliers.livret.admin import (
     annexe,  # noqa: F401 - registers the participant lists' settings
-    atelier,  # noqa: F401 - registers the ModelAdmins
     livret,  # noqa: F401 - registers the booklet's ModelAdmins
 )

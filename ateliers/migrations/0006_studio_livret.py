@@ -5,7 +5,7 @@ import html
 import ateliers.models.atelier
 import django.db.models.deletion
 import django.db.models.functions.comparison
-import fabrique.richtext
+import fabrique.core.richtext
 from django.conf import settings
 from django.db import migrations, models
 
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='intervenant',
             name='portrait',
-            field=fabrique.richtext.SanitisedHTMLField(blank=True, help_text='Quelques lignes de présentation, reprises dans le livret.', validators=[fabrique.richtext.validate_rich_text], verbose_name='portrait'),
+            field=fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text='Quelques lignes de présentation, reprises dans le livret.', validators=[fabrique.core.richtext.validate_rich_text], verbose_name='portrait'),
         ),
         migrations.AddField(
             model_name='intervenant',
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contenusequence',
             name='texte',
-            field=fabrique.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.richtext.validate_rich_text], verbose_name='compte rendu'),
+            field=fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.core.richtext.validate_rich_text], verbose_name='compte rendu'),
         ),
         migrations.AlterField(
             model_name='contenusequence',
@@ -147,12 +147,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contribution',
             name='text',
-            field=fabrique.richtext.SanitisedHTMLField(help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.richtext.validate_rich_text], verbose_name='contribution'),
+            field=fabrique.core.richtext.SanitisedHTMLField(help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.core.richtext.validate_rich_text], verbose_name='contribution'),
         ),
         migrations.AlterField(
             model_name='groupetravail',
             name='synthese',
-            field=fabrique.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.richtext.validate_rich_text], verbose_name='synthèse des échanges'),
+            field=fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.core.richtext.validate_rich_text], verbose_name='synthèse des échanges'),
         ),
         migrations.AlterField(
             model_name='inscription',
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='ressource',
             name='description',
-            field=fabrique.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.richtext.validate_rich_text], verbose_name='description'),
+            field=fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.core.richtext.validate_rich_text], verbose_name='description'),
         ),
         migrations.RenameModel(old_name='QuestionReponse', new_name='Question'),
         migrations.AlterModelOptions(
@@ -226,9 +226,9 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, null=True, verbose_name='modifié le')),
                 ('annexe2', models.CharField(choices=[('charte', "La charte en vigueur à la date de l'atelier"), ('texte', 'Un texte propre à ce livret'), ('aucune', 'Pas de seconde annexe')], default='charte', max_length=16, verbose_name='annexe 2')),
                 ('annexe2_titre', models.CharField(blank=True, help_text='Pour un texte propre à ce livret, par exemple « La charte et les actions prioritaires ».', max_length=255, verbose_name="titre de l'annexe 2")),
-                ('annexe2_texte', fabrique.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.richtext.validate_rich_text], verbose_name="texte de l'annexe 2")),
+                ('annexe2_texte', fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.core.richtext.validate_rich_text], verbose_name="texte de l'annexe 2")),
                 ('page_annexes', models.BooleanField(default=False, help_text='Une page de titre « Annexes » avant la liste des participants.', verbose_name='page de séparation « Annexes »')),
-                ('quatrieme_couverture', fabrique.richtext.SanitisedHTMLField(blank=True, help_text='Remerciements, liens utiles : la dernière page du livret. Vide : pas de quatrième.', validators=[fabrique.richtext.validate_rich_text], verbose_name='quatrième de couverture')),
+                ('quatrieme_couverture', fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text='Remerciements, liens utiles : la dernière page du livret. Vide : pas de quatrième.', validators=[fabrique.core.richtext.validate_rich_text], verbose_name='quatrième de couverture')),
                 ('atelier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reglages_livret', to='ateliers.atelier', verbose_name='atelier')),
                 ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='modifié par')),
             ],
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, null=True, verbose_name='modifié le')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
                 ('answered_by', models.CharField(blank=True, max_length=255, verbose_name='réponse de')),
-                ('text', fabrique.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.richtext.validate_rich_text], verbose_name='réponse')),
+                ('text', fabrique.core.richtext.SanitisedHTMLField(blank=True, help_text="Paragraphes, intertitres, listes, gras, italique, liens et citations, mis en forme avec la barre d'outils. Une citation (bouton « Citation ») apparaît en exergue dans le livret, à l'endroit choisi ; sa dernière ligne, si elle commence par « — », en nomme l'auteur.", validators=[fabrique.core.richtext.validate_rich_text], verbose_name='réponse')),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reponses', to='ateliers.question', verbose_name='question')),
                 ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='modifié par')),
             ],

@@ -1,19 +1,8 @@
-"""Workshop models: the programme, workshops and registrations (atelier.py), the booklet (livret.py), the
-participant lists' grouping (annexe.py)."""
+"""Workshop models: the programme, workshops and registrations (atelier.py); the booklet's models live in
+ateliers/livret/ (models.py, annexe_models.py) and are gathered here for Django."""
 
-from ateliers.models.annexe import ReglageAnnexe, RubriqueAnnexe
-from ateliers.models.atelier import (
-    Atelier,
-    AtelierQuerySet,
-    AtelierTransition,
-    Inscription,
-    InscriptionQuerySet,
-    Intervenant,
-    Programme,
-    Rappel,
-    Sequence,
-)
-from ateliers.models.livret import (
+from ateliers.livret.annexe_models import ReglageAnnexe, RubriqueAnnexe
+from ateliers.livret.models import (
     Attestation,
     Constat,
     ContenuSequence,
@@ -22,12 +11,24 @@ from ateliers.models.livret import (
     LienLivret,
     Livret,
     LivretQuerySet,
-    LivretStatus,
+    LivretTransition,
     Question,
     Rapporteur,
     ReglagesLivret,
     Reponse,
     Ressource,
+)
+from ateliers.models.atelier import (
+    Atelier,
+    AtelierQuerySet,
+    AtelierTransition,
+    Inscription,
+    InscriptionQuerySet,
+    InscriptionTransition,
+    Intervenant,
+    Programme,
+    Relance,
+    Sequence,
 )
 
 __all__ = [
@@ -42,17 +43,18 @@ __all__ = [
     "GroupeTravail",
     "Inscription",
     "InscriptionQuerySet",
+    "InscriptionTransition",
     "Intervenant",
     "LienLivret",
     "Livret",
     "LivretQuerySet",
-    "LivretStatus",
+    "LivretTransition",
     "Programme",
     "Question",
-    "Rappel",
     "Rapporteur",
     "ReglageAnnexe",
     "ReglagesLivret",
+    "Relance",
     "Reponse",
     "Ressource",
     "RubriqueAnnexe",

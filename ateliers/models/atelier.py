@@ -9,8 +9,9 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RappelKind, SequenceKind
-from fabrique.richtext import SanitisedHTMLField
+from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RelanceKind, SequenceKind
+from fabrique.core.models import Positioned, Timestamped, TransitionLog
+from fabrique.core.richtext import SanitisedHTMLField
 
 
 class Programme(models.Model):
@@ -57,7 +58,7 @@ class AtelierQuerySet(models.QuerySet):
         )
 
 
-class Atelier(models.Model):
+class Atelier(Timestamped):
     """A workshop of the Fabrique's cycle (40 to 50 participants)."""
 
     programme = models.ForeignKey(
@@ -78,8 +79,6 @@ class Atelier(models.Model):
         _("statut"), max_length=32, choices=AtelierStatus.choices, default=AtelierStatus.BROUILLON
     )
     cancellation_reason = models.TextField(_("motif d'annulation"), blank=True)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = AtelierQuerySet.as_manager()
 
@@ -110,22 +109,15 @@ class Atelier(models.Model):
         return reverse("ateliers:atelier_detail", args=[self.pk])
 
 
-class AtelierTransition(models.Model):
-    """One change of an Atelier's status: who, when, from, to, why. The detail page's timeline reads it."""
+class AtelierTransition(TransitionLog):
+    """One change of an Atelier's status. The detail page's timeline reads it."""
 
+    statuses = AtelierStatus
     atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("de"), max_length=32, choices=AtelierStatus.choices)
-    to_status = models.CharField(_("vers"), max_length=32, choices=AtelierStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now)
-    reason = models.TextField(_("motif"), blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("changement de statut d'atelier")
         verbose_name_plural = _("changements de statut d'atelier")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.atelier_id}: {self.from_status} → {self.to_status}"
@@ -158,7 +150,7 @@ class Intervenant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    # The booklet's portrait of the speaker: a photo (checked by ateliers.validators) and a few lines.
+    # The booklet's portrait of the speaker: a photo (checked by ateliers.livret.validators) and a few lines.
     photo = models.ImageField(_("photo"), upload_to=intervenant_photo_upload_to, blank=True, max_length=255)
     portrait = SanitisedHTMLField(
         _("portrait"), blank=True, help_text=_("Quelques lignes de présentation, reprises dans le livret.")
@@ -178,11 +170,10 @@ class Intervenant(models.Model):
         return self.organisation_label or (str(self.organisation) if self.organisation_id else "")
 
 
-class Sequence(models.Model):
+class Sequence(Positioned):
     """One part of a workshop's running order (ouverture, feuille de route, débat...)."""
 
     atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="sequences")
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     kind = models.CharField(_("type"), max_length=32, choices=SequenceKind.choices)
     title = models.CharField(_("titre"), max_length=255)
     starts_at = models.TimeField(_("heure"), null=True, blank=True)
@@ -211,7 +202,7 @@ class InscriptionQuerySet(models.QuerySet):
         return self.exclude(status=InscriptionStatus.ANNULE)
 
 
-class Inscription(models.Model):
+class Inscription(Timestamped):
     """A person's registration to a workshop; one row per (atelier, person), re-used if they come back."""
 
     atelier = models.ForeignKey(
@@ -248,8 +239,8 @@ class Inscription(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set by hand when a registration comes back (its place in the waiting list is then its new date).
     created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = InscriptionQuerySet.as_manager()
 
@@ -266,12 +257,26 @@ class Inscription(models.Model):
         return f"{self.user} — {self.atelier} ({self.get_status_display()})"
 
 
-class Rappel(models.Model):
+class InscriptionTransition(TransitionLog):
+    """One change of a registration's status (registered, waiting list, cancelled): who, when, why."""
+
+    statuses = InscriptionStatus
+    inscription = models.ForeignKey(Inscription, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement de statut d'inscription")
+        verbose_name_plural = _("changements de statut d'inscription")
+
+    def __str__(self):
+        return f"{self.inscription_id}: {self.from_status} → {self.to_status}"
+
+
+class Relance(models.Model):
     """A reminder sent for one registration; unique per (registration, kind) so it is never sent twice."""
 
-    inscription = models.ForeignKey(Inscription, on_delete=models.CASCADE, related_name="rappels")
+    inscription = models.ForeignKey(Inscription, on_delete=models.CASCADE, related_name="relances")
     kind = models.CharField(
-        _("type"), max_length=16, choices=RappelKind.choices, default=RappelKind.J_MOINS_2
+        _("type"), max_length=16, choices=RelanceKind.choices, default=RelanceKind.J_MOINS_2
     )
     sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
 
@@ -279,7 +284,7 @@ class Rappel(models.Model):
         verbose_name = _("rappel envoyé")
         verbose_name_plural = _("rappels envoyés")
         constraints = [
-            models.UniqueConstraint(fields=["inscription", "kind"], name="rappel_unique_per_inscription")
+            models.UniqueConstraint(fields=["inscription", "kind"], name="relance_unique_per_inscription")
         ]
 
     def __str__(self):

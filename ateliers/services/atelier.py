@@ -1,65 +1,50 @@
-"""A workshop's life: status transitions (logged) and capacity changes (nobody silently dropped)."""
+"""A workshop's life: status transitions (through the one workflow mechanism, logged) and capacity changes
+(nobody silently dropped)."""
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ateliers import emails
-from ateliers.enums import ATELIER_TRANSITIONS, REASON_REQUIRED, AtelierStatus
-from ateliers.models import AtelierTransition, Inscription
+from ateliers.enums import ATELIER_WORKFLOW, Acteur, AtelierStatus
+from ateliers.models import Atelier, AtelierTransition, Inscription
 from ateliers.permissions import can_manage
 from ateliers.services.inscriptions import fill_free_seats, lock_atelier
+from fabrique.core.workflow import TransitionError, Workflow
+
+__all__ = ["WORKFLOW", "TransitionError", "set_capacity", "transition"]
 
 
-class TransitionError(Exception):
-    """A status or capacity change refused, with the message shown to staff."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+def atelier_roles(user, atelier):
+    """Only the DGAFP's animation team runs a workshop."""
+    return {Acteur.ANIMATION} if can_manage(user) else set()
 
 
-def allowed_transitions(atelier):
-    return ATELIER_TRANSITIONS[AtelierStatus(atelier.status)]
+def after_transition(atelier_pk, source, to):
+    """A cancelled workshop: every person registered or waiting is told, with the reason."""
+    if to != AtelierStatus.ANNULE:
+        return
+    atelier = Atelier.objects.get(pk=atelier_pk)
+    for inscription in atelier.inscriptions.actives().select_related("user", "registered_by"):
+        inscription.atelier = atelier
+        emails.send_atelier_cancelled(inscription, reason=atelier.cancellation_reason)
+
+
+WORKFLOW = Workflow(
+    Atelier, AtelierTransition, roles=atelier_roles, after=after_transition, **ATELIER_WORKFLOW
+)
 
 
 def transition(atelier, to, *, by, reason="", notify=True):
-    """Move `atelier` to status `to`: checks the map and the actor, saves, logs who/when/why.
+    """Move `atelier` to status `to` on behalf of `by` (the map, the actor, the reason are checked).
 
-    Cancelling needs a reason and tells every person registered or waiting, after commit.
+    Cancelling needs a reason, kept on the workshop, and tells every person registered or waiting after
+    commit (unless `notify=False`, for demo data).
     """
-    if not can_manage(by):
-        raise TransitionError(_("Seule l'équipe d'animation peut changer le statut d'un atelier."))
     to = AtelierStatus(to)
-    reason = reason.strip()
-    with transaction.atomic():
-        locked = lock_atelier(atelier)
-        from_status = AtelierStatus(locked.status)
-        if to not in ATELIER_TRANSITIONS[from_status]:
-            raise TransitionError(
-                _("Un atelier « %(from)s » ne peut pas passer à « %(to)s ».")
-                % {"from": from_status.label, "to": to.label}
-            )
-        if to in REASON_REQUIRED and not reason:
-            raise TransitionError(_("Indiquez le motif : il est communiqué aux inscrits."))
-        locked.status = to
-        update_fields = ["status", "updated_at"]
-        if to == AtelierStatus.ANNULE:
-            locked.cancellation_reason = reason
-            update_fields.append("cancellation_reason")
-        locked.save(update_fields=update_fields)
-        AtelierTransition.objects.create(
-            atelier=locked, from_status=from_status, to_status=to, by=by, at=timezone.now(), reason=reason
-        )
-        if to == AtelierStatus.ANNULE and notify:
-            for inscription in locked.inscriptions.actives().select_related("user", "registered_by"):
-                inscription.atelier = locked
-                emails.send_atelier_cancelled(inscription, reason=reason)
-    atelier.status = locked.status
-    atelier.cancellation_reason = locked.cancellation_reason
-    atelier.updated_at = locked.updated_at
+    changes = {"cancellation_reason": reason.strip()} if to == AtelierStatus.ANNULE else None
+    WORKFLOW.transition(atelier, to, by=by, reason=reason, changes=changes, effects=notify)
     return atelier
 
 

@@ -14,20 +14,34 @@ from django.utils.translation import gettext as _
 
 from accompagnement.models import Organisation
 from ateliers import emails
-from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RappelKind
-from ateliers.models import Atelier, Inscription, Rappel
-from ateliers.permissions import can_cancel, can_manage, can_register, is_staff, shared_organisation
+from ateliers.enums import (
+    INSCRIPTION_WORKFLOW,
+    Acteur,
+    AtelierStatus,
+    InscriptionStatus,
+    Presence,
+    RelanceKind,
+)
+from ateliers.models import Atelier, Inscription, InscriptionTransition, Relance
+from ateliers.permissions import can_manage, can_register, inscription_roles, is_staff, shared_organisation
+from fabrique.core.workflow import SYSTEM, TransitionError, Workflow
 
 # A workshop that took place (or whose booklet is out) no longer moves people off its waiting list.
 NO_PROMOTION = {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE, AtelierStatus.ANNULE}
 
 
-class RegistrationError(Exception):
+class RegistrationError(TransitionError):
     """A registration change refused, with the message shown to the person."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+# The registration pages show a refusal as a message (RegistrationError), not as a 403.
+WORKFLOW = Workflow(
+    Inscription,
+    InscriptionTransition,
+    roles=inscription_roles,
+    forbidden_error=RegistrationError,
+    **INSCRIPTION_WORKFLOW,
+)
 
 
 @dataclass
@@ -133,12 +147,14 @@ def register(atelier, user, *, by, organisation=None, consent_annuaire=False, no
         }
         if existing is None:
             inscription = Inscription.objects.create(atelier=locked, user=user, **values)
+            WORKFLOW.log(inscription, "", status, by=by)
         else:
             # Coming back after a cancellation: the same row, at the end of the line.
             inscription = existing
-            for name, value in values.items():
-                setattr(inscription, name, value)
-            inscription.save(update_fields=[*values, "updated_at"])
+            acting_as = {Acteur.ANIMATION} if is_staff(by) else {_self_or_colleague(by, user)}
+            WORKFLOW.check(inscription, status, acting_as)
+            values.pop("status")
+            WORKFLOW.apply(inscription, status, by=by, changes=values)
         inscription.atelier = locked
         if notify:
             if status == InscriptionStatus.INSCRIT:
@@ -146,6 +162,10 @@ def register(atelier, user, *, by, organisation=None, consent_annuaire=False, no
             else:
                 emails.send_waiting_list_notice(inscription, position=waiting_position(inscription))
     return RegistrationResult(inscription, created=True)
+
+
+def _self_or_colleague(by, user):
+    return Acteur.PARTICIPANT if by.pk == user.pk else Acteur.COLLEGUE
 
 
 def fill_free_seats(locked_atelier, *, notify=True):
@@ -161,29 +181,32 @@ def fill_free_seats(locked_atelier, *, notify=True):
         .select_related("user", "registered_by")[:free]
     )
     for inscription in promoted:
-        inscription.status = InscriptionStatus.INSCRIT
+        WORKFLOW.check(inscription, InscriptionStatus.INSCRIT, {SYSTEM})
+        WORKFLOW.apply(inscription, InscriptionStatus.INSCRIT, by=None, reason=_("Place libérée."))
         inscription.atelier = locked_atelier
-        inscription.save(update_fields=["status", "updated_at"])
         if notify:
             emails.send_promotion(inscription)
     return promoted
 
 
 def cancel(inscription, *, by, notify=True):
-    """Cancel a registration; a freed seat goes at once to the first in line, who is told by email."""
-    if not can_cancel(by, inscription):
-        raise RegistrationError(_("Vous ne pouvez pas annuler cette inscription."))
+    """Cancel a registration; a freed seat goes at once to the first in line, who is told by email.
+
+    The person registered, a colleague of the organisation they registered with, or staff (the
+    workflow's map refuses anyone else).
+    """
     with transaction.atomic():
         locked = lock_atelier(inscription.atelier)
         current = Inscription.objects.select_related("user").get(pk=inscription.pk)
-        if current.status == InscriptionStatus.ANNULE:
-            return RegistrationResult(current, created=False)
+        roles = WORKFLOW.roles_of(by, current)
+        if current.status == InscriptionStatus.ANNULE and roles:
+            return RegistrationResult(current, created=False)  # a second click
+        WORKFLOW.check(current, InscriptionStatus.ANNULE, roles)
         if locked.status in {AtelierStatus.TENU, AtelierStatus.RESTITUTION_PUBLIEE}:
             raise RegistrationError(_("Cet atelier a eu lieu : l'inscription ne peut plus être annulée."))
         was_confirmed = current.status == InscriptionStatus.INSCRIT
-        current.status = InscriptionStatus.ANNULE
+        WORKFLOW.apply(current, InscriptionStatus.ANNULE, by=by)
         current.atelier = locked
-        current.save(update_fields=["status", "updated_at"])
         promoted = fill_free_seats(locked, notify=notify) if was_confirmed else []
         if notify:
             emails.send_cancellation_confirmation(current)
@@ -209,9 +232,9 @@ def promote(inscription, *, by, notify=True):
                 _("Plus aucune place libre pour %(person)s : augmentez d'abord la capacité de l'atelier.")
                 % {"person": current.user}
             )
-        current.status = InscriptionStatus.INSCRIT
+        WORKFLOW.check(current, InscriptionStatus.INSCRIT, WORKFLOW.roles_of(by, current))
+        WORKFLOW.apply(current, InscriptionStatus.INSCRIT, by=by, reason=_("Passage de la liste d'attente."))
         current.atelier = locked
-        current.save(update_fields=["status", "updated_at"])
         if notify:
             emails.send_promotion(current)
     return current
@@ -252,7 +275,7 @@ def due_reminders(*, now=None):
             atelier__starts_at__lte=now + REMINDER_DELAY,
             atelier__status__in=[AtelierStatus.INSCRIPTIONS_OUVERTES, AtelierStatus.INSCRIPTIONS_CLOSES],
         )
-        .exclude(rappels__kind=RappelKind.J_MOINS_2)
+        .exclude(relances__kind=RelanceKind.J_MOINS_2)
         .select_related("atelier", "user", "registered_by")
         .order_by("atelier__starts_at", "pk")
     )
@@ -261,7 +284,7 @@ def due_reminders(*, now=None):
 def send_reminder(inscription):
     """Record the reminder, then send it; the unique row means a second run (or a race) sends nothing."""
     with transaction.atomic():
-        _, created = Rappel.objects.get_or_create(inscription=inscription, kind=RappelKind.J_MOINS_2)
+        _, created = Relance.objects.get_or_create(inscription=inscription, kind=RelanceKind.J_MOINS_2)
         if created:
             emails.send_reminder(inscription)
     return created

@@ -6,7 +6,7 @@ Any workshop page can show them with one line; the same predicates as the downlo
 from django import template
 
 from ateliers import permissions
-from ateliers.services import livret as livret_service
+from ateliers.livret.services import rendu as livret_service
 
 register = template.Library()
 

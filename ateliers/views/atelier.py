@@ -22,12 +22,12 @@ from ateliers import calendar, permissions
 from ateliers.enums import InscriptionStatus, Presence
 from ateliers.filters import EmargementFilter
 from ateliers.forms import ColleagueInscriptionForm, EmargementForm, InscriptionForm
+from ateliers.livret.services import annexe
 from ateliers.models import Atelier, Inscription, Intervenant, Livret, Programme
 from ateliers.resources import InscriptionExportResource
-from ateliers.services import annexe
 from ateliers.services import inscriptions as inscription_services
 from ateliers.services.inscriptions import RegistrationError
-from fabrique.pdf import render_pdf_document
+from fabrique.core.pdf import render_pdf_document
 
 EXPORT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),

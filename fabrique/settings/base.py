@@ -254,7 +254,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Spreadsheet exports (django-import-export) ------------------------------------------------------
 # Admin exports drop a leading "=" so a cell typed by a member never runs as a formula in staff's Excel;
-# the resources also quote "+", "-", "@" (fabrique.exports.spreadsheet_safe).
+# the resources also quote "+", "-", "@" (fabrique.core.exports.spreadsheet_safe).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Internationalisation ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django import template
 from django.templatetags.static import static
 
-from fabrique.pdf import media_url, static_file_url
+from fabrique.core.pdf import media_url, static_file_url
 
 register = template.Library()
 

@@ -1,27 +1,24 @@
 """Generated PDFs: the agreement and the immersion summary, rendered by the worker.
 
 A request creates a Document row ("en attente"); after commit the worker renders it through
-`fabrique.pdf.render_pdf_document` (the restricted fetcher) and stores the file with its size, pages and
+`fabrique.core.pdf.render_pdf_document` (the restricted fetcher) and stores the file with its size, pages and
 SHA-256 on the row. Downloads go through a permission-checked view.
 """
 
 import datetime
-import hashlib
 import logging
 
-from celery import current_app
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fabrique.pdf import render_pdf_document
-from immersions.enums import DocumentKind, DocumentStatus
+from fabrique.core.enums import DocumentStatus
+from fabrique.core.jobs import Job
+from fabrique.core.pdf import render_pdf_document
+from immersions.enums import DocumentKind
 from immersions.models import Document, EchangeTalent, Immersion
 
 logger = logging.getLogger(__name__)
-
-RENDER_TASK = "immersions.render_document"
 
 TEMPLATES = {
     DocumentKind.CONVENTION: "immersions/pdf/convention.html",
@@ -33,9 +30,11 @@ TEMPLATES = {
 STALE_AFTER = datetime.timedelta(minutes=10)
 
 
+RENDER = Job("immersions.render_document")
+
+
 def _enqueue(document):
-    # Looked up by name: the tasks module imports this one, never the other way round.
-    transaction.on_commit(lambda: current_app.tasks[RENDER_TASK].delay(document_id=document.pk))
+    RENDER.enqueue_on_commit(document_id=document.pk)
 
 
 def request_document(kind, *, immersion=None, echange=None, by):
@@ -56,7 +55,7 @@ def request_document(kind, *, immersion=None, echange=None, by):
             .first()
         )
         if pending is not None:
-            if pending.created_at < timezone.now() - STALE_AFTER:
+            if pending.requested_at < timezone.now() - STALE_AFTER:
                 _enqueue(pending)
             return pending
         document = Document.objects.create(kind=kind, immersion=immersion, echange=echange, requested_by=by)
@@ -99,14 +98,7 @@ def render_document(document):
         document.save(update_fields=["status", "error"])
         return document
     owner = document.echange_id or document.immersion_id
-    document.file.save(
-        f"{document.kind}-{owner}-{document.pk}.pdf", ContentFile(rendered.content), save=False
-    )
-    document.sha256 = hashlib.sha256(rendered.content).hexdigest()
-    document.size = len(rendered.content)
-    document.pages = rendered.page_count
+    document.store(f"{document.kind}-{owner}-{document.pk}.pdf", rendered)
     document.status = DocumentStatus.PRET
-    document.rendered_at = timezone.now()
-    document.error = ""
-    document.save(update_fields=["file", "sha256", "size", "pages", "status", "rendered_at", "error"])
+    document.save(update_fields=[*Document.STORED_FIELDS, "status"])
     return document

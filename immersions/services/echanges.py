@@ -9,14 +9,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accompagnement.models import Organisation
-from fabrique.emails import send_templated_email
+from accompagnement.services import lead_emails
+from fabrique.core.emails import send_templated_email
+from fabrique.core.workflow import SYSTEM, TransitionError, Workflow, actor_label
+from immersions.emails import notify
 from immersions.enums import (
     ECHANGE_AWAY_STATUSES,
-    ECHANGE_STEPS,
-    ECHANGE_TRANSITIONS,
+    ECHANGE_WORKFLOW,
     DocumentKind,
     EchangeStatus,
     LinkPurpose,
@@ -25,39 +26,79 @@ from immersions.enums import (
 )
 from immersions.models import Derogation, EchangeTalent, EchangeTransition
 from immersions.permissions import echange_sides
-from immersions.services.common import (
-    CapReachedError,
-    LinkError,
-    TransitionError,
-    Workflow,
-    actor_label,
-    consume_link,
-    lead_emails,
-    make_link,
-    notify,
-    read_link,
-)
 from immersions.services.documents import request_document
+from immersions.services.liens import LinkError, consume_link, make_link, read_link
 
 S = EchangeStatus
 
 
+class CapReachedError(TransitionError):
+    """The service's cap (cliquet) is reached: the origin cannot validate another departure."""
+
+
+# --- Side effects ---------------------------------------------------------------------------------
+
+
+def after_transition(echange_id, _source, to):
+    """Tell the parties; the agent gets their link, the agreement its PDF, at the right steps."""
+    echange = EchangeTalent.objects.filter(pk=echange_id).first()
+    if echange is None:
+        return
+    url = reverse("immersions:echange_detail", args=[echange.pk])
+    subject = _("Convention %(ref)s : %(status)s") % {"ref": echange.reference, "status": S(to).label}
+    if to == S.SOUMISE:
+        notify(
+            lead_emails(echange.origin_id),
+            subject=subject,
+            message=_("Une convention d'échange de talents attend la validation de l'origine."),
+            url=url,
+            obj=echange,
+        )
+    elif to == S.VALIDEE_ORIGINE:
+        notify(
+            lead_emails(echange.host_id),
+            subject=subject,
+            message=_("Une convention d'échange de talents attend la validation de l'accueil."),
+            url=url,
+            obj=echange,
+        )
+    elif to == S.VALIDEE_ACCUEIL:
+        notify(
+            lead_emails(echange.origin_id, echange.host_id),
+            subject=subject,
+            message=_("La convention attend l'accord de chaque partie (agent, origine, accueil)."),
+            url=url,
+            obj=echange,
+        )
+        send_templated_email(
+            "immersions/emails/lien_agent",
+            [echange.agent_email],
+            {"echange": echange, "link": agent_link(echange)},
+        )
+    elif to == S.SIGNEE:
+        request_document(DocumentKind.CONVENTION, echange=echange, by=None)
+        notify(
+            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
+            subject=subject,
+            message=_("La convention est signée par les trois parties ; son PDF est en préparation."),
+            url=url,
+            obj=echange,
+        )
+    elif to in (S.REFUSEE, S.ANNULEE):
+        notify(
+            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
+            subject=subject,
+            message=_("Le statut de la convention a changé : %(status)s.") % {"status": S(to).label},
+            url=url,
+            obj=echange,
+        )
+
+
+# --- The workflow -------------------------------------------------------------------------------------
+
+
 WORKFLOW = Workflow(
-    model=EchangeTalent,
-    log_model=EchangeTransition,
-    log_field="echange",
-    steps=ECHANGE_STEPS,
-    transitions=ECHANGE_TRANSITIONS,
-    statuses=S,
-    draft=S.BROUILLON,
-    changed_message=gettext_lazy(
-        "La convention a changé de statut entre-temps (« %(status)s ») : rechargez la page."
-    ),
-    not_draft_message=gettext_lazy(
-        "La convention n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont "
-        "pas été enregistrées."
-    ),
-    after_transition=lambda pk, _source, to: _after_transition(pk, to),
+    EchangeTalent, EchangeTransition, roles=echange_sides, after=after_transition, **ECHANGE_WORKFLOW
 )
 
 
@@ -185,12 +226,12 @@ def transition_echange(echange, to, *, by, reason="", expected=None):
         service = None
         if to == S.VALIDEE_ORIGINE:
             service = Organisation.objects.select_for_update().get(pk=echange.origin_service_id)
-        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
-        if not WORKFLOW.check_step(locked, to, echange_sides(by, locked), reason, expected):
+        locked = WORKFLOW.lock(echange)
+        if not WORKFLOW.check(locked, to, WORKFLOW.roles_of(by, locked), reason=reason, expected=expected):
             return False
         if service is not None:
             _check_departure(locked, service)
-        WORKFLOW.apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
+        WORKFLOW.apply(locked, to, by=by, reason=reason)
     echange.refresh_from_db()
     return True
 
@@ -248,6 +289,7 @@ def _record(locked, party, *, by, label):
         fields.append("host_agreed_by")
     locked.save(update_fields=fields)
     if locked.agent_agreed_at and locked.origin_agreed_at and locked.host_agreed_at:
+        WORKFLOW.check(locked, S.SIGNEE, {SYSTEM})
         WORKFLOW.apply(
             locked,
             S.SIGNEE,
@@ -313,9 +355,8 @@ def prepare_return(echange, *, by, planned_return_date, return_interview_date, r
         locked.return_position = return_position
         locked.save(update_fields=["planned_return_date", "return_interview_date", "return_position"])
         if locked.status == S.EN_COURS and return_interview_date and return_position:
-            WORKFLOW.apply(
-                locked, S.RETOUR_PREPARE, by=by, label=actor_label(by), reason=_("Retour préparé.")
-            )
+            WORKFLOW.check(locked, S.RETOUR_PREPARE, WORKFLOW.roles_of(by, locked))
+            WORKFLOW.apply(locked, S.RETOUR_PREPARE, by=by, reason=_("Retour préparé."))
     echange.refresh_from_db()
     return echange
 
@@ -379,60 +420,3 @@ def advance_statuses(today=None):
             (S.RETOUR_PREPARE, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée, retour préparé.")),
         ]
     )
-
-
-# --- Side effects ---------------------------------------------------------------------------------
-
-
-def _after_transition(echange_id, to):
-    echange = EchangeTalent.objects.filter(pk=echange_id).first()
-    if echange is None:
-        return
-    url = reverse("immersions:echange_detail", args=[echange.pk])
-    subject = _("Convention %(ref)s : %(status)s") % {"ref": echange.reference, "status": S(to).label}
-    if to == S.SOUMISE:
-        notify(
-            lead_emails(echange.origin_id),
-            subject=subject,
-            message=_("Une convention d'échange de talents attend la validation de l'origine."),
-            url=url,
-            obj=echange,
-        )
-    elif to == S.VALIDEE_ORIGINE:
-        notify(
-            lead_emails(echange.host_id),
-            subject=subject,
-            message=_("Une convention d'échange de talents attend la validation de l'accueil."),
-            url=url,
-            obj=echange,
-        )
-    elif to == S.VALIDEE_ACCUEIL:
-        notify(
-            lead_emails(echange.origin_id, echange.host_id),
-            subject=subject,
-            message=_("La convention attend l'accord de chaque partie (agent, origine, accueil)."),
-            url=url,
-            obj=echange,
-        )
-        send_templated_email(
-            "immersions/emails/lien_agent",
-            [echange.agent_email],
-            {"echange": echange, "link": agent_link(echange)},
-        )
-    elif to == S.SIGNEE:
-        request_document(DocumentKind.CONVENTION, echange=echange, by=None)
-        notify(
-            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
-            subject=subject,
-            message=_("La convention est signée par les trois parties ; son PDF est en préparation."),
-            url=url,
-            obj=echange,
-        )
-    elif to in (S.REFUSEE, S.ANNULEE):
-        notify(
-            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
-            subject=subject,
-            message=_("Le statut de la convention a changé : %(status)s.") % {"status": S(to).label},
-            url=url,
-            obj=echange,
-        )

@@ -6,149 +6,24 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from fabrique.emails import send_templated_email
-from immersions.enums import (
-    IMMERSION_STEPS,
-    IMMERSION_TRANSITIONS,
-    REASON_REQUIRED,
-    ImmersionStatus,
-    LinkPurpose,
-    Side,
-)
+from accompagnement.services import lead_emails
+from fabrique.core.emails import send_templated_email
+from fabrique.core.workflow import TransitionError, Workflow
+from immersions.emails import notify
+from immersions.enums import IMMERSION_WORKFLOW, REASON_REQUIRED, ImmersionStatus, LinkPurpose, Side
 from immersions.models import Bilan, Immersion, ImmersionTransition
 from immersions.permissions import immersion_sides
-from immersions.services.common import (
-    LinkError,
-    TransitionError,
-    Workflow,
-    actor_label,
-    consume_link,
-    lead_emails,
-    make_link,
-    notify,
-    read_link,
-)
+from immersions.services.liens import LinkError, consume_link, make_link, read_link
 
 S = ImmersionStatus
-
-
-WORKFLOW = Workflow(
-    model=Immersion,
-    log_model=ImmersionTransition,
-    log_field="immersion",
-    steps=IMMERSION_STEPS,
-    transitions=IMMERSION_TRANSITIONS,
-    statuses=S,
-    draft=S.BROUILLON,
-    changed_message=gettext_lazy(
-        "L'immersion a changé de statut entre-temps (« %(status)s ») : rechargez la page."
-    ),
-    not_draft_message=gettext_lazy(
-        "L'immersion n'est plus un brouillon (statut « %(status)s ») : vos modifications n'ont pas "
-        "été enregistrées."
-    ),
-    after_transition=lambda pk, source, to: _after_transition(pk, source, to),  # noqa: PLW0108 - defined below, looked up when called
-)
-
-
-def create_immersion(immersion, *, by):
-    """Save a new immersion declared by `by` (a draft) and log its creation."""
-    return WORKFLOW.create(immersion, by=by, reason=_("Immersion déclarée."))
-
-
-def update_immersion(immersion, *, fields, by):
-    """Save the edited `fields` of a draft immersion; refused once it has left the draft status."""
-    if Side.ORIGINE not in immersion_sides(by, immersion):
-        raise PermissionDenied(_("Seule la structure d'origine modifie la demande."))
-    return WORKFLOW.save_draft(immersion, fields)
-
-
-def transition_immersion(immersion, to, *, by, reason="", expected=None):
-    """Move `immersion` to `to` on behalf of `by`; returns False if that step was already made.
-
-    The row is locked; the step must be in the transitions map and owned by one of `by`'s sides
-    (otherwise PermissionDenied, nothing changes). `expected` is the status the user saw: a second click
-    on the same step finds the step already made and records nothing.
-    """
-    if to == S.BILAN_FAIT:
-        raise TransitionError(_("Le bilan s'enregistre avec son formulaire."))
-    with transaction.atomic():
-        locked = Immersion.objects.select_for_update().get(pk=immersion.pk)
-        if not WORKFLOW.check_step(locked, to, immersion_sides(by, locked), reason, expected):
-            return False
-        WORKFLOW.apply(locked, to, by=by, label=actor_label(by), reason=reason.strip())
-    immersion.refresh_from_db()
-    return True
-
-
-def record_bilan(immersion, *, by, data):
-    """Record the assessment of a finished immersion (origin or host side) and close it."""
-    with transaction.atomic():
-        locked = Immersion.objects.select_for_update().get(pk=immersion.pk)
-        if not WORKFLOW.check_step(locked, S.BILAN_FAIT, immersion_sides(by, locked), "", S.TERMINEE):
-            return False
-        Bilan.objects.create(immersion=locked, recorded_by=by, **data)
-        WORKFLOW.apply(locked, S.BILAN_FAIT, by=by, label=actor_label(by), reason=_("Bilan enregistré."))
-    immersion.refresh_from_db()
-    return True
-
-
-# --- The tutor's signed link --------------------------------------------------------------------------
-
-
-def tutor_link(immersion):
-    return make_link(LinkPurpose.TUTEUR_ACCUEIL, immersion.pk)
-
-
-def immersion_for_link(token):
-    """The immersion a tutor's link is for, if the link is valid, unused and its step still waiting."""
-    object_id, _nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
-    immersion = Immersion.objects.with_relations().filter(pk=object_id).first()
-    if immersion is None or immersion.status != S.ACCEPTEE_ORIGINE:
-        raise LinkError(
-            _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
-        )
-    return immersion
-
-
-def tutor_decide(token, *, accept, reason=""):
-    """The host tutor accepts or refuses through their link; the link then stops working."""
-    object_id, nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
-    to = S.ACCEPTEE_ACCUEIL if accept else S.REFUSEE
-    with transaction.atomic():
-        locked = Immersion.objects.select_for_update().filter(pk=object_id).first()
-        if locked is None or locked.status != S.ACCEPTEE_ORIGINE:
-            raise LinkError(
-                _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
-            )
-        if to in REASON_REQUIRED and not reason.strip():
-            raise TransitionError(_("Indiquez le motif du refus."))
-        consume_link(LinkPurpose.TUTEUR_ACCUEIL, nonce, locked.pk)
-        label = _("%(name)s (tuteur, par lien sécurisé)") % {"name": locked.tutor_name}
-        WORKFLOW.apply(locked, to, by=None, label=label, reason=reason.strip())
-    return locked
-
-
-# --- The calendar -------------------------------------------------------------------------------------
-
-
-def advance_statuses(today=None):
-    """Start accepted immersions on their start date and end running ones after their end date."""
-    today = today or timezone.localdate()
-    return WORKFLOW.advance(
-        [
-            (S.ACCEPTEE_ACCUEIL, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
-            (S.EN_COURS, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée.")),
-        ]
-    )
 
 
 # --- Side effects ---------------------------------------------------------------------------------
 
 
-def _after_transition(immersion_id, source, to):
+def after_transition(immersion_id, source, to):
+    """Tell the people concerned; the host's tutor gets their link once the origin has accepted."""
     immersion = Immersion.objects.filter(pk=immersion_id).first()
     if immersion is None:
         return
@@ -192,4 +67,102 @@ def send_tutor_link(immersion):
             "link": tutor_link(immersion),
             "max_age_days": settings.IMMERSION_LINK_MAX_AGE_DAYS,
         },
+    )
+
+
+# --- The workflow -------------------------------------------------------------------------------------
+
+
+WORKFLOW = Workflow(
+    Immersion, ImmersionTransition, roles=immersion_sides, after=after_transition, **IMMERSION_WORKFLOW
+)
+
+
+def create_immersion(immersion, *, by):
+    """Save a new immersion declared by `by` (a draft) and log its creation."""
+    return WORKFLOW.create(immersion, by=by, reason=_("Immersion déclarée."))
+
+
+def update_immersion(immersion, *, fields, by):
+    """Save the edited `fields` of a draft immersion; refused once it has left the draft status."""
+    if Side.ORIGINE not in immersion_sides(by, immersion):
+        raise PermissionDenied(_("Seule la structure d'origine modifie la demande."))
+    return WORKFLOW.save_draft(immersion, fields)
+
+
+def transition_immersion(immersion, to, *, by, reason="", expected=None):
+    """Move `immersion` to `to` on behalf of `by`; returns False if that step was already made.
+
+    The row is locked; the step must be in the transitions map and owned by one of `by`'s sides
+    (otherwise PermissionDenied, nothing changes). `expected` is the status the user saw: a second click
+    on the same step finds the step already made and records nothing.
+    """
+    if to == S.BILAN_FAIT:
+        raise TransitionError(_("Le bilan s'enregistre avec son formulaire."))
+    done = WORKFLOW.transition(immersion, to, by=by, reason=reason, expected=expected)
+    immersion.refresh_from_db()
+    return done
+
+
+def record_bilan(immersion, *, by, data):
+    """Record the assessment of a finished immersion (origin or host side) and close it."""
+    with transaction.atomic():
+        locked = WORKFLOW.lock(immersion)
+        roles = WORKFLOW.roles_of(by, locked)
+        if not WORKFLOW.check(locked, S.BILAN_FAIT, roles, expected=S.TERMINEE):
+            return False
+        Bilan.objects.create(immersion=locked, recorded_by=by, **data)
+        WORKFLOW.apply(locked, S.BILAN_FAIT, by=by, reason=_("Bilan enregistré."))
+    immersion.refresh_from_db()
+    return True
+
+
+# --- The tutor's signed link --------------------------------------------------------------------------
+
+
+def tutor_link(immersion):
+    return make_link(LinkPurpose.TUTEUR_ACCUEIL, immersion.pk)
+
+
+def immersion_for_link(token):
+    """The immersion a tutor's link is for, if the link is valid, unused and its step still waiting."""
+    object_id, _nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
+    immersion = Immersion.objects.with_relations().filter(pk=object_id).first()
+    if immersion is None or immersion.status != S.ACCEPTEE_ORIGINE:
+        raise LinkError(
+            _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
+        )
+    return immersion
+
+
+def tutor_decide(token, *, accept, reason=""):
+    """The host tutor accepts or refuses through their link; the link then stops working."""
+    object_id, nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
+    to = S.ACCEPTEE_ACCUEIL if accept else S.REFUSEE
+    with transaction.atomic():
+        locked = Immersion.objects.select_for_update().filter(pk=object_id).first()
+        if locked is None or locked.status != S.ACCEPTEE_ORIGINE:
+            raise LinkError(
+                _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
+            )
+        if to in REASON_REQUIRED and not reason.strip():
+            raise TransitionError(_("Indiquez le motif du refus."))
+        WORKFLOW.check(locked, to, {Side.ACCUEIL}, reason=reason)
+        consume_link(LinkPurpose.TUTEUR_ACCUEIL, nonce, locked.pk)
+        label = _("%(name)s (tuteur, par lien sécurisé)") % {"name": locked.tutor_name}
+        WORKFLOW.apply(locked, to, by=None, label=label, reason=reason)
+    return locked
+
+
+# --- The calendar -------------------------------------------------------------------------------------
+
+
+def advance_statuses(today=None):
+    """Start accepted immersions on their start date and end running ones after their end date."""
+    today = today or timezone.localdate()
+    return WORKFLOW.advance(
+        [
+            (S.ACCEPTEE_ACCUEIL, S.EN_COURS, {"start_date__lte": today}, _("Date de début atteinte.")),
+            (S.EN_COURS, S.TERMINEE, {"end_date__lt": today}, _("Date de fin passée.")),
+        ]
     )

@@ -2,6 +2,8 @@
 
 import io
 import re
+import struct
+import zlib
 
 from django.core.files.base import ContentFile
 from PIL import Image
@@ -51,6 +53,17 @@ def png(colour="#000091", size=(64, 64)):
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def png_header(width, height):
+    """A PNG's signature, header and an empty data chunk: all Pillow reads to know an image's size, a few
+    bytes for a 20,000 × 20,000 image (its pixels are never there)."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit a pixel
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
 
 
 def images_drawn(reader):

@@ -42,17 +42,9 @@ def _form_data(atelier, **changes):
     return data
 
 
-@pytest.fixture
-def admin_client(client, staff):
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return client
-
-
 def test_admin_lists_render(admin_client):
     InscriptionFactory()
-    for model in ("programme", "atelier", "intervenant", "inscription", "rappel"):
+    for model in ("programme", "atelier", "intervenant", "inscription", "relance"):
         assert admin_client.get(reverse(f"admin:ateliers_{model}_changelist")).status_code == 200
 
 

@@ -1,4 +1,4 @@
-"""The participant lists' grouping (ateliers.services.annexe) and the pages that use it."""
+"""The participant lists' grouping (ateliers.livret.services.annexe) and the pages that use it."""
 
 import contextlib
 import csv
@@ -14,14 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from accompagnement import demo as accompagnement_demo
 from accompagnement.enums import OrganisationKind
 from accompagnement.models import Organisation
-from ateliers import demo as ateliers_demo
 from ateliers.enums import FormatNom, RegroupementEtablissements
+from ateliers.livret.services import annexe as annexe_services
+from ateliers.livret.services.annexe import Personne, Rubrique, format_nom, grouper, reglage_for
 from ateliers.models import Rapporteur, ReglageAnnexe, RubriqueAnnexe
-from ateliers.services import annexe as annexe_services
-from ateliers.services.annexe import Personne, Rubrique, format_nom, grouper, reglage_for
+from fabrique.core import demo
 from tests.accompagnement.factories import OrganisationFactory, UserFactory
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 
@@ -283,9 +282,9 @@ def test_grouper_queries_are_fixed_whatever_the_number_of_people(count, django_a
 
 
 def test_demo_network_has_short_labels_tutelles_and_its_settings_row():
-    accompagnement_demo.seed()
-    ateliers_demo.seed_reglage_annexe()
-    ateliers_demo.seed_reglage_annexe()
+    network = [demo.path("accompagnement", name) for name in ("organisations.yaml", "membres.yaml")]
+    demo.load(*network, demo.path("ateliers", "ateliers.yaml"))
+    demo.load(demo.path("ateliers", "ateliers.yaml"))
     assert ReglageAnnexe.objects.filter(atelier__isnull=True).count() == 1
     atelier = AtelierFactory()
     rows = [

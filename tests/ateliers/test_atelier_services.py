@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from ateliers.enums import AtelierStatus, InscriptionStatus
-from ateliers.models import AtelierTransition, Inscription, Rappel
+from ateliers.models import AtelierTransition, Inscription, Relance
 from ateliers.services.atelier import TransitionError, set_capacity, transition
 from ateliers.services.inscriptions import due_reminders, register, send_due_reminders
 from ateliers.tasks import send_due_reminders as send_due_reminders_task
@@ -108,7 +108,7 @@ def test_reminder_sent_two_days_before_and_never_twice(django_capture_on_commit_
     assert [m.to for m in mail.outbox] == [[due.user.email]]
     assert "Rappel" in mail.outbox[0].subject
     assert mail.outbox[0].attachments[0][0].endswith(".ics")
-    assert Rappel.objects.get().inscription == due
+    assert Relance.objects.get().inscription == due
 
 
 def test_reminder_skips_cancelled_workshop():

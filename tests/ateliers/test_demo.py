@@ -5,15 +5,31 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement import demo as accompagnement_demo
 from accompagnement.models import User
 from accompagnement.services import accept_charte, current_charte
-from ateliers import demo
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, SequenceKind
-from ateliers.models import Atelier, AtelierTransition, Inscription, Intervenant, Programme
+from ateliers.models import (
+    Atelier,
+    AtelierTransition,
+    Inscription,
+    InscriptionTransition,
+    Intervenant,
+    Programme,
+)
 from ateliers.services.inscriptions import registration_problem
+from fabrique.core import demo
 
 pytestmark = pytest.mark.django_db
+
+FILES = [
+    ("accompagnement", "organisations.yaml"),
+    ("accompagnement", "membres.yaml"),
+    ("ateliers", "ateliers.yaml"),
+]
+
+
+def load_ateliers():
+    return demo.load(*(demo.path(app, name) for app, name in FILES))
 
 
 @pytest.fixture(params=[0, 400], ids=["today", "in-400-days"])
@@ -22,8 +38,7 @@ def seeded(request, monkeypatch):
     if request.param:
         later = timezone.now() + dt.timedelta(days=request.param)
         monkeypatch.setattr(timezone, "now", lambda: later)
-    accompagnement_demo.seed()
-    demo.seed(today=timezone.localdate())
+    load_ateliers()
     return Atelier.objects.get(programme__year=2023, number=1)
 
 
@@ -55,6 +70,10 @@ def test_demo_launch_workshop_like_the_domain(seeded):
         AtelierStatus.INSCRIPTIONS_CLOSES,
         AtelierStatus.TENU,
     ]
+    # Every registration's timeline starts with its creation, dated when the person registered.
+    first_steps = InscriptionTransition.objects.filter(inscription__atelier=launch)
+    assert first_steps.count() == inscriptions.count()
+    assert {(step.to_status, step.at.year) for step in first_steps} == {(InscriptionStatus.INSCRIT, 2023)}
     participant = inscriptions.get(user__email="participant@culture.gouv.fr")
     assert participant.presence == Presence.PRESENT
     assert participant.status == InscriptionStatus.INSCRIT
@@ -77,15 +96,17 @@ def test_demo_seed_is_idempotent(seeded):
         Inscription.objects.count(),
         Intervenant.objects.count(),
         AtelierTransition.objects.count(),
+        InscriptionTransition.objects.count(),
     )
-    lines = demo.seed(today=timezone.localdate())
+    load_ateliers()
     assert (
         Atelier.objects.count(),
         Inscription.objects.count(),
         Intervenant.objects.count(),
         AtelierTransition.objects.count(),
+        InscriptionTransition.objects.count(),
     ) == counts
-    assert any("tenu" in line for line in lines)
+    assert Atelier.objects.get(programme__year=2023, number=1).status == AtelierStatus.TENU
 
 
 def test_demo_participant_finds_the_booklet_on_the_launch_page(client):

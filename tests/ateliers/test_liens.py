@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ateliers.enums import Presence
-from ateliers.models import LienLivret, Livret, LivretStatus
-from ateliers.services import liens
-from ateliers.services import livret as livret_service
+from ateliers.livret.services import liens
+from ateliers.livret.services import rendu as livret_service
+from ateliers.models import LienLivret, Livret
+from fabrique.core.enums import DocumentStatus
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,10 @@ def ready_version(atelier, content):
     livret = Livret(
         atelier=atelier,
         version=version,
-        status=LivretStatus.PRET,
+        status=DocumentStatus.PRET,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
-        page_count=14,
+        pages=14,
         rendered_at=timezone.now(),
     )
     livret.file.save(f"livret-atelier-{atelier.pk}-v{version}.pdf", ContentFile(content), save=False)

@@ -13,6 +13,8 @@ from PIL import Image
 
 from accompagnement.models import Charte
 from accompagnement.services import accept_charte
+from ateliers.livret.services import studio
+from ateliers.livret.services.studio import Conflict
 from ateliers.models import (
     ContenuSequence,
     Contribution,
@@ -24,11 +26,8 @@ from ateliers.models import (
     Reponse,
     Ressource,
 )
-from ateliers.services import studio
-from ateliers.services.studio import Conflict
 from tests.accompagnement.factories import UserFactory
-from tests.ateliers.livret_factories import make_booklet_atelier
-from tests.ateliers.test_studio import png_header
+from tests.ateliers.livret_factories import make_booklet_atelier, png_header
 
 pytestmark = pytest.mark.django_db
 # A speaker's row records neither who saved nor when: its refusal says only that it changed.

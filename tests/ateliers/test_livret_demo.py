@@ -3,31 +3,34 @@
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accompagnement import demo as accompagnement_demo
 from accompagnement.models import Charte, User
 from accompagnement.services import accept_charte
-from ateliers import demo as ateliers_demo
-from ateliers import livret_demo
 from ateliers.enums import AtelierStatus
-from ateliers.models import Atelier, AtelierTransition, Intervenant, Livret, LivretStatus
+from ateliers.models import Atelier, AtelierTransition, Intervenant, Livret, LivretTransition
+from fabrique.core.enums import DocumentStatus
 from tests.ateliers.livret_factories import images_drawn
 
 pytestmark = pytest.mark.django_db
 
 
-def test_livret_demo_publishes_the_launch_booklet_once(client):
-    accompagnement_demo.seed()
-    ateliers_demo.seed()
-    lines = livret_demo.seed()
+def test_livret_demo_publishes_the_launch_booklet_once(client, capsys):
+    call_command("load_demo")
+    output = capsys.readouterr().out
     launch = Atelier.objects.get(programme__year=2023, number=1)
     livret = Livret.objects.get(atelier=launch)
-    assert livret.status == LivretStatus.PRET
+    assert livret.status == DocumentStatus.PRET
     assert livret.published
     assert livret.diffuse_reseau
-    assert f"/ateliers/{launch.pk}/livret.pdf" in lines[0]
+    assert f"/ateliers/{launch.pk}/livret.pdf" in output
+    assert list(LivretTransition.objects.filter(livret=livret).values_list("to_status", flat=True)) == [
+        DocumentStatus.EN_ATTENTE,
+        DocumentStatus.EN_COURS,
+        DocumentStatus.PRET,
+    ]
     assert launch.status == AtelierStatus.RESTITUTION_PUBLIEE
     with livret.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
@@ -62,10 +65,9 @@ def test_livret_demo_publishes_the_launch_booklet_once(client):
     assert "ANNEXE 1" in pages[divider + 1]
     assert "Merci aux intervenants" in pages[-1]
     assert not Charte.objects.filter(title__icontains="actions prioritaires").exists()
-    # Loading the demo again re-seeds the workshops, then finds the booklet unchanged: no new version,
+    # Loading the demo again updates the workshops, then finds the booklet unchanged: no new version,
     # no new photo.
-    ateliers_demo.seed()
-    livret_demo.seed()
+    call_command("load_demo")
     assert Livret.objects.filter(atelier=launch).count() == 1
     assert {speaker.photo.name for speaker in speakers.all()} == photos
     launch.refresh_from_db()

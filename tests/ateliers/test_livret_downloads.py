@@ -6,27 +6,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.urls import reverse
 
-from accompagnement.models import Charte
-from accompagnement.services import accept_charte
 from ateliers.enums import InscriptionStatus, Presence
-from ateliers.models import Inscription, Intervenant, Livret, LivretStatus
-from ateliers.services import livret as livret_service
+from ateliers.livret.services import rendu as livret_service
+from ateliers.models import Inscription, Intervenant, Livret
+from fabrique.core.enums import DocumentStatus
 from tests.accompagnement.factories import UserFactory
+from tests.ateliers.conftest import log_in
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory, SequenceFactory
 from tests.ateliers.livret_factories import make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 
 FILENAME = "livret-restitution-2023-04-13-structurer-une-offre-daccompagnement-personnalise.pdf"
-
-
-def log_in(client, user):
-    """Log in a user who accepted the charter in force (if any), as members must before using the site."""
-    charte = Charte.objects.publiees().order_by("-version").first()
-    if charte is not None:
-        accept_charte(user, charte)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -112,7 +103,7 @@ def test_livret_download_for_every_member_once_spread(client, published, lead, s
 def test_livret_download_404_before_publication(client, atelier, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         livret_service.request_version(atelier, by=staff)
-    assert Livret.objects.get(atelier=atelier).status == LivretStatus.PRET
+    assert Livret.objects.get(atelier=atelier).status == DocumentStatus.PRET
     assert log_in(client, participant(atelier)).get(livret_url(atelier)).status_code == 404
     client.logout()
     assert log_in(client, staff).get(livret_url(atelier)).status_code == 404
@@ -168,7 +159,7 @@ def test_livret_admin_buttons_generate_preview_publish_spread(
         response = client.post(reverse("admin:ateliers_livret_generer", args=[atelier.pk]))
     assert response.status_code == 302
     livret = Livret.objects.get(atelier=atelier)
-    assert livret.status == LivretStatus.PRET
+    assert livret.status == DocumentStatus.PRET
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:ateliers_livret_publier", args=[livret.pk]))
     client.post(reverse("admin:ateliers_livret_diffuser", args=[livret.pk]))

@@ -18,18 +18,18 @@ from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 
 from ateliers.enums import Annexe2
+from ateliers.livret.services import rendu as livret_service
 from ateliers.models import (
     ContenuSequence,
     Intervenant,
     Livret,
-    LivretStatus,
     Question,
     ReglagesLivret,
     Reponse,
 )
-from ateliers.services import livret as livret_service
 from ateliers.tasks import render_livret
-from fabrique.pdf import RestrictedURLFetcher, render_pdf_document
+from fabrique.core.enums import DocumentStatus
+from fabrique.core.pdf import RestrictedURLFetcher, render_pdf_document
 from tests.ateliers.livret_factories import give_portrait, make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_livret_hostile_content_saved_normally_gives_a_clean_pdf(atelier, case, 
     Question.objects.filter(sequence__atelier=atelier).update(question=HOSTILE[case], asked_by=HOSTILE[case])
     Reponse.objects.filter(question__sequence__atelier=atelier).update(answered_by=HOSTILE[case])
     livret = Livret.objects.create(atelier=atelier, version=1)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.PRET
     livret.refresh_from_db()
     with livret.file.open("rb") as handle:
         assert_clean_pdf(handle.read(), tmp_path)
@@ -112,9 +112,9 @@ def test_livret_hostile_html_past_the_sanitiser_is_refused_by_the_fetcher(
 ):
     context = livret_service.build_context(atelier)
     context["parts"][0]["texte"] = mark_safe(HOSTILE[case])  # as if nh3 had a bug
-    with caplog.at_level(logging.WARNING, logger="fabrique.pdf"):
+    with caplog.at_level(logging.WARNING, logger="fabrique.core.pdf"):
         rendered = render_pdf_document(livret_service.LIVRET_TEMPLATE, context)
-    assert rendered.page_count > 5
+    assert rendered.pages > 5
     assert_clean_pdf(rendered.content, tmp_path)
     refused = [
         r.getMessage() for r in caplog.records if "refused by the restricted fetcher" in r.getMessage()
@@ -137,10 +137,10 @@ def test_livret_one_megabyte_of_text_fails_with_a_reason(atelier, connections):
         texte="<p>" + "texte " * 175_000 + "</p>"
     )
     livret = Livret.objects.create(atelier=atelier, version=1)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
     livret.refresh_from_db()
-    assert livret.failure_reason.startswith("Le contenu du livret est trop volumineux")
-    assert "300 000 au plus" in livret.failure_reason
+    assert livret.error.startswith("Le contenu du livret est trop volumineux")
+    assert "300 000 au plus" in livret.error
     assert not livret.file
 
 
@@ -150,15 +150,15 @@ def test_livret_two_hundred_nested_lists_fail_with_a_reason(atelier):
     contenu.texte = nested
     contenu.save()  # saved (nh3 keeps lists); the admin form refuses it, see below
     livret = Livret.objects.create(atelier=atelier, version=1)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
     livret.refresh_from_db()
-    assert "listes imbriquées" in livret.failure_reason
-    assert contenu.sequence.title in livret.failure_reason
+    assert "listes imbriquées" in livret.error
+    assert contenu.sequence.title in livret.error
     # The next version, once the text is fixed, renders: nothing is left stuck.
     contenu.texte = "<ul><li>un niveau</li></ul>"
     contenu.save()
     fixed = Livret.objects.create(atelier=atelier, version=2)
-    assert render_livret(livret_pk=fixed.pk) == LivretStatus.PRET
+    assert render_livret(livret_pk=fixed.pk) == DocumentStatus.PRET
 
 
 def test_livret_forms_refuse_oversized_or_deeply_nested_text(atelier):
@@ -232,7 +232,7 @@ def test_livret_pasted_html_is_stripped_and_the_renderer_fetches_nothing_of_it(
         for leftover in LEFTOVERS:
             assert leftover not in text, leftover
     livret = Livret.objects.create(atelier=atelier, version=1)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.PRET
     livret.refresh_from_db()
     with livret.file.open("rb") as handle:
         content = handle.read()
@@ -268,7 +268,7 @@ def test_livret_media_name_outside_this_workshop_is_refused(atelier, name, caplo
     context["parts"][0]["texte"] = mark_safe(
         f'<p><img src="media:{wanted}" alt="x"></p><style>@import url("media:{wanted}");</style>'
     )
-    with caplog.at_level(logging.WARNING, logger="fabrique.pdf"):
+    with caplog.at_level(logging.WARNING, logger="fabrique.core.pdf"):
         rendered = livret_service.render_context(context)
     refused = [
         r.getMessage() for r in caplog.records if "refused by the restricted fetcher" in r.getMessage()

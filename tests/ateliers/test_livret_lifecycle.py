@@ -14,6 +14,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from ateliers.enums import Annexe2, AtelierStatus, InscriptionStatus, Presence
+from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services.rendu import LivretError
 from ateliers.models import (
     AtelierTransition,
     Attestation,
@@ -21,13 +23,11 @@ from ateliers.models import (
     Inscription,
     Intervenant,
     Livret,
-    LivretStatus,
     ReglagesLivret,
 )
-from ateliers.services import livret as livret_service
-from ateliers.services.livret import LivretError
 from ateliers.tasks import render_attestations, render_livret, send_due_reminders, sweep_stuck_livrets
 from fabrique.celery import app as celery_app
+from fabrique.core.enums import DocumentStatus
 from tests.ateliers.factories import InscriptionFactory
 from tests.ateliers.livret_factories import give_portrait, make_booklet_atelier
 
@@ -47,20 +47,20 @@ def read(file):
 def generate(atelier, staff, capture):
     with capture(execute=True):
         livret = livret_service.request_version(atelier, by=staff)
-        assert Livret.objects.get(pk=livret.pk).status == LivretStatus.EN_ATTENTE  # nothing before commit
+        assert Livret.objects.get(pk=livret.pk).status == DocumentStatus.EN_ATTENTE  # nothing before commit
     livret.refresh_from_db()
     return livret
 
 
 def test_livret_request_renders_after_commit(atelier, staff, django_capture_on_commit_callbacks):
     livret = generate(atelier, staff, django_capture_on_commit_callbacks)
-    assert livret.status == LivretStatus.PRET
+    assert livret.status == DocumentStatus.PRET
     assert (livret.version, livret.attempts, livret.requested_by) == (1, 1, staff)
     content = read(livret.file)
     assert content.startswith(b"%PDF")
     assert livret.size == len(content)
     assert livret.sha256 == hashlib.sha256(content).hexdigest()
-    assert livret.page_count == len(PdfReader(io.BytesIO(content)).pages) >= 8
+    assert livret.pages == len(PdfReader(io.BytesIO(content)).pages) >= 8
     assert livret.rendered_at is not None
     assert livret.content_digest == livret_service.content_digest(atelier)
     assert livret.file.name == f"livrets/atelier-{atelier.pk}/livret-atelier-{atelier.pk}-v1.pdf"
@@ -78,10 +78,10 @@ def test_livret_same_version_rendered_twice_yields_one_file(
     livret = generate(atelier, staff, django_capture_on_commit_callbacks)
     folder = livret.file.storage.path(f"livrets/atelier-{atelier.pk}")
     sha = livret.sha256
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET  # a redelivered message: nothing to do
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.PRET  # a redelivered message: nothing to do
     # A worker killed after writing the file but before committing left the row "en cours".
-    Livret.objects.filter(pk=livret.pk).update(status=LivretStatus.EN_COURS)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.PRET
+    Livret.objects.filter(pk=livret.pk).update(status=DocumentStatus.EN_COURS)
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.PRET
     livret.refresh_from_db()
     files = sorted(p.name for p in Path(folder).iterdir())
     assert files == [f"livret-atelier-{atelier.pk}-v1.pdf"]
@@ -211,13 +211,13 @@ def test_livret_unexpected_error_fails_the_version_with_a_reason(atelier, staff,
 
     monkeypatch.setattr(livret_service, "render_html_to_pdf", broken)
     livret = Livret.objects.create(atelier=atelier, version=1, requested_by=staff)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
     livret.refresh_from_db()
-    assert livret.failure_reason == "Erreur inattendue pendant le rendu (RuntimeError) : police introuvable"
+    assert livret.error == "Erreur inattendue pendant le rendu (RuntimeError) : police introuvable"
     assert not livret.file
     # A failed version is not rendered again: staff generate a new one.
     monkeypatch.undo()
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
 
 
 def test_livret_render_over_its_soft_time_limit_fails_with_the_reason(atelier, staff, monkeypatch):
@@ -226,10 +226,10 @@ def test_livret_render_over_its_soft_time_limit_fails_with_the_reason(atelier, s
 
     monkeypatch.setattr(livret_service, "render_document", too_long)
     livret = Livret.objects.create(atelier=atelier, version=1, requested_by=staff)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
     livret.refresh_from_db()
-    assert livret.status == LivretStatus.ECHEC
-    assert livret.failure_reason == (
+    assert livret.status == DocumentStatus.ECHEC
+    assert livret.error == (
         f"Le rendu a dépassé la limite de temps ({settings.LIVRET_SOFT_TIME_LIMIT} s) : "
         "allégez le contenu puis réessayez."
     )
@@ -263,13 +263,13 @@ def test_beat_schedules_the_sweep_and_the_reminders(entry, task, every):
 def test_livret_sweep_requeues_then_fails_stuck_versions(atelier, django_capture_on_commit_callbacks):
     long_ago = timezone.now() - dt.timedelta(hours=1)
     stuck = Livret.objects.create(
-        atelier=atelier, version=1, status=LivretStatus.EN_COURS, started_at=long_ago, attempts=1
+        atelier=atelier, version=1, status=DocumentStatus.EN_COURS, started_at=long_ago, attempts=1
     )
     exhausted = Livret.objects.create(
-        atelier=atelier, version=2, status=LivretStatus.EN_COURS, started_at=long_ago, attempts=3
+        atelier=atelier, version=2, status=DocumentStatus.EN_COURS, started_at=long_ago, attempts=3
     )
     running = Livret.objects.create(
-        atelier=atelier, version=3, status=LivretStatus.EN_COURS, started_at=timezone.now(), attempts=1
+        atelier=atelier, version=3, status=DocumentStatus.EN_COURS, started_at=timezone.now(), attempts=1
     )
     lost = Livret.objects.create(atelier=atelier, version=4, queued_at=long_ago)
     Livret.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(days=1))
@@ -279,12 +279,12 @@ def test_livret_sweep_requeues_then_fails_stuck_versions(atelier, django_capture
     assert sorted(result["failed"]) == sorted([exhausted.pk, lost.pk])
     for livret in (stuck, exhausted, running, lost):
         livret.refresh_from_db()
-    assert stuck.status == LivretStatus.PRET
+    assert stuck.status == DocumentStatus.PRET
     assert stuck.attempts == 2
-    assert exhausted.status == LivretStatus.ECHEC
-    assert "après 3 tentative(s)" in exhausted.failure_reason
-    assert lost.status == LivretStatus.ECHEC
-    assert running.status == LivretStatus.EN_COURS  # still within its time: left alone
+    assert exhausted.status == DocumentStatus.ECHEC
+    assert "après 3 tentative(s)" in exhausted.error
+    assert lost.status == DocumentStatus.ECHEC
+    assert running.status == DocumentStatus.EN_COURS  # still within its time: left alone
 
 
 def test_livret_attestation_for_present_participants_only(atelier):
@@ -304,8 +304,8 @@ def test_livret_attestation_for_present_participants_only(atelier):
 
 def test_livret_redelivered_too_often_fails_instead_of_looping(atelier):
     # Each earlier attempt was killed (worker lost, hard time limit) and the message came back.
-    livret = Livret.objects.create(atelier=atelier, version=1, status=LivretStatus.EN_COURS, attempts=3)
-    assert render_livret(livret_pk=livret.pk) == LivretStatus.ECHEC
+    livret = Livret.objects.create(atelier=atelier, version=1, status=DocumentStatus.EN_COURS, attempts=3)
+    assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
     livret.refresh_from_db()
-    assert livret.failure_reason.startswith("Le rendu a été interrompu 3 fois")
+    assert livret.error.startswith("Le rendu a été interrompu 3 fois")
     assert livret.attempts == 3

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from accompagnement.enums import OrganisationKind
 from accompagnement.models import AcceptationCharte, Charte, Organisation
 from ateliers.enums import Annexe2, Presence, SequenceKind
+from ateliers.livret.services import rendu as livret_service
 from ateliers.models import (
     Atelier,
     ContenuSequence,
@@ -25,7 +26,6 @@ from ateliers.models import (
     RubriqueAnnexe,
     Sequence,
 )
-from ateliers.services import livret as livret_service
 from tests.accompagnement.factories import OrganisationFactory
 from tests.ateliers.factories import PARIS, InscriptionFactory, member_of
 from tests.ateliers.livret_factories import (
@@ -103,7 +103,7 @@ def test_livret_text_has_every_part_in_order(rendered_40, tmp_path):
     ]:
         assert expected in cover, expected
     assert text.index("Sommaire") < text.index(PART_KICKERS[0])
-    body = pdftotext(rendered.content, tmp_path, 3, rendered.page_count)  # past the cover and sommaire
+    body = pdftotext(rendered.content, tmp_path, 3, rendered.pages)  # past the cover and sommaire
     positions = [body.find(kicker) for kicker in PART_KICKERS]
     assert all(p >= 0 for p in positions), dict(zip(PART_KICKERS, positions, strict=True))
     assert positions == sorted(positions)
@@ -208,7 +208,7 @@ def test_livret_metadata_tags_and_bookmarks(rendered_40, tmp_path):
         "Annexe 2 — Charte de la Fabrique de l'accompagnement RH",
     ]
     # Page numbers in the footer: "3 / 11" at the bottom of page 3.
-    assert f"3 / {rendered.page_count}" in pdftotext(rendered.content, tmp_path, 3)
+    assert f"3 / {rendered.pages}" in pdftotext(rendered.content, tmp_path, 3)
 
 
 def test_livret_follows_domain_order_whatever_the_running_order(charte, tmp_path):
@@ -232,7 +232,7 @@ def test_livret_follows_domain_order_whatever_the_running_order(charte, tmp_path
         SequenceKind.ATELIERS,
     ]
     rendered, _digest = livret_service.render_document(atelier)
-    body = pdftotext(rendered.content, tmp_path, 3, rendered.page_count)  # past the cover and sommaire
+    body = pdftotext(rendered.content, tmp_path, 3, rendered.pages)  # past the cover and sommaire
     positions = [body.find(kicker) for kicker in PART_KICKERS]
     assert all(p >= 0 for p in positions), dict(zip(PART_KICKERS, positions, strict=True))
     assert positions == sorted(positions)
@@ -331,7 +331,7 @@ def test_livret_quotes_print_between_the_paragraphs_they_were_written_between(ch
     reponse.text = paragraph("Avant la citation") + quote("Citation dans la réponse") + paragraph("Après")
     reponse.save()
     rendered, _digest = livret_service.render_document(atelier)
-    body = _flat(pdftotext(rendered.content, tmp_path, 3, rendered.page_count))
+    body = _flat(pdftotext(rendered.content, tmp_path, 3, rendered.pages))
     for number in range(1, 6):
         before = body.index(f"Paragraphe 1 de la partie {number}.")
         quoted = body.index(f"« Citation de la partie {number} » — Camille Orateur")
@@ -357,7 +357,7 @@ def test_livret_debate_question_prints_every_answer_under_its_answerer(charte, t
         answer.text = f"<p>{words}</p>"
         answer.save()
     rendered, _digest = livret_service.render_document(atelier)
-    body = _flat(pdftotext(rendered.content, tmp_path, 3, rendered.page_count))
+    body = _flat(pdftotext(rendered.content, tmp_path, 3, rendered.pages))
     asked = body.index("Question 0 ? Question posée par une participante")
     first, second = body.index("Camille 0 Première réponse."), body.index("Camille 1 Seconde réponse.")
     assert asked < first < second < body.index("Question 1 ?")
@@ -394,7 +394,7 @@ def test_livret_prints_speakers_portraits_with_their_photo(charte, tmp_path):
 
 def _page_of(rendered, tmp_path, marker):
     """The first page past the sommaire whose text holds `marker`."""
-    for number in range(3, rendered.page_count + 1):
+    for number in range(3, rendered.pages + 1):
         if marker in pdftotext(rendered.content, tmp_path, number):
             return number
     raise AssertionError(marker)
@@ -506,7 +506,7 @@ def test_livret_without_annex_two_lists_annex_one_alone(charte, tmp_path):
     assert "Annexe 2" not in text
     assert "ANNEXE 2" not in text
     assert "Préambule du réseau" not in text
-    assert _page_of(rendered, tmp_path, "ANNEXE 1") == rendered.page_count  # the list ends the booklet
+    assert _page_of(rendered, tmp_path, "ANNEXE 1") == rendered.pages  # the list ends the booklet
 
 
 def test_livret_attached_text_left_empty_prints_no_annex_two(charte, tmp_path):
@@ -541,11 +541,11 @@ def test_livret_back_cover_is_the_last_page(charte, tmp_path):
         ),
     )
     rendered, _digest = livret_service.render_document(atelier)
-    assert rendered.page_count == plain.page_count + 1
-    last = _flat(pdftotext(rendered.content, tmp_path, rendered.page_count))
+    assert rendered.pages == plain.pages + 1
+    last = _flat(pdftotext(rendered.content, tmp_path, rendered.pages))
     assert "Merci aux intervenants et aux rapporteurs." in last
     assert "le portail (https://www.fonction-publique.gouv.fr/catalogue)" in last  # printed, not only linked
     assert "Fabrique de l'accompagnement RH" in last
-    assert "Merci aux intervenants" not in pdftotext(rendered.content, tmp_path, 1, rendered.page_count - 1)
+    assert "Merci aux intervenants" not in pdftotext(rendered.content, tmp_path, 1, rendered.pages - 1)
     # Not an entry of the sommaire, which still points to the right pages.
     assert_sommaire_points_to_the_right_pages(rendered, tmp_path, PART_KICKERS)

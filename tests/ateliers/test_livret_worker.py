@@ -17,9 +17,10 @@ from django.conf import settings as django_settings
 from django.db import connection
 from pypdf import PdfReader
 
-from ateliers.models import ContenuSequence, Intervenant, Livret, LivretStatus
-from ateliers.services import livret as livret_service
+from ateliers.livret.services import rendu as livret_service
+from ateliers.models import ContenuSequence, Intervenant, Livret
 from fabrique.celery import app
+from fabrique.core.enums import DocumentStatus
 from tests.ateliers.livret_factories import give_portrait, images_drawn, make_booklet_atelier
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -109,17 +110,17 @@ def test_livret_worker_killed_mid_render_still_ends_ready_with_one_file(
     second = None
     try:
         livret = livret_service.request_version(atelier, by=staff)  # the staff action, enqueued on commit
-        wait_for(lambda: status_of(livret) == LivretStatus.EN_COURS, 90, "the first worker never started")
+        wait_for(lambda: status_of(livret) == DocumentStatus.EN_COURS, 90, "the first worker never started")
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert first.returncode == -signal.SIGKILL
         livret.refresh_from_db()
-        assert livret.status == LivretStatus.EN_COURS  # killed mid-render: nothing saved
+        assert livret.status == DocumentStatus.EN_COURS  # killed mid-render: nothing saved
         assert not livret.file
         # Redis hands the unacknowledged message back after the visibility timeout to the next worker.
         time.sleep(VISIBILITY_TIMEOUT + 1)
         second = start_worker("livret-b", queue, redis_url, settings.MEDIA_ROOT, tmp_path)
-        wait_for(lambda: status_of(livret) == LivretStatus.PRET, 120, "the second worker did not finish")
+        wait_for(lambda: status_of(livret) == DocumentStatus.PRET, 120, "the second worker did not finish")
         livret.refresh_from_db()
         assert livret.attempts == 2
         folder = Path(settings.MEDIA_ROOT) / f"livrets/atelier-{atelier.pk}"
@@ -134,10 +135,10 @@ def test_livret_worker_killed_mid_render_still_ends_ready_with_one_file(
         # The solo worker takes messages in order: once a version asked for afterwards is ready, the
         # duplicate has been handled.
         later = livret_service.request_version(atelier, by=staff)
-        wait_for(lambda: status_of(later) == LivretStatus.PRET, 120, "the second worker stopped working")
+        wait_for(lambda: status_of(later) == DocumentStatus.PRET, 120, "the second worker stopped working")
         livret.refresh_from_db()
         assert livret.attempts == 2
-        assert livret.status == LivretStatus.PRET
+        assert livret.status == DocumentStatus.PRET
         assert sorted(p.name for p in folder.iterdir()) == [
             f"livret-atelier-{atelier.pk}-v1.pdf",
             f"livret-atelier-{atelier.pk}-v2.pdf",
@@ -162,19 +163,19 @@ def test_livret_worker_keeps_working_after_hostile_content(celery_worker, staff)
         ContenuSequence.objects.filter(pk=contenu.pk).update(texte=texte)
         livret = livret_service.request_version(atelier, by=staff)
         wait_for(
-            lambda livret=livret: status_of(livret) in {LivretStatus.PRET, LivretStatus.ECHEC},
+            lambda livret=livret: status_of(livret) in {DocumentStatus.PRET, DocumentStatus.ECHEC},
             60,
             "the worker stopped working",
         )
         versions.append(Livret.objects.get(pk=livret.pk))
     assert [v.status for v in versions] == [
-        LivretStatus.PRET,
-        LivretStatus.ECHEC,
-        LivretStatus.ECHEC,
-        LivretStatus.PRET,
+        DocumentStatus.PRET,
+        DocumentStatus.ECHEC,
+        DocumentStatus.ECHEC,
+        DocumentStatus.PRET,
     ]
-    assert "listes imbriquées" in versions[1].failure_reason
-    assert "trop volumineux" in versions[2].failure_reason
+    assert "listes imbriquées" in versions[1].error
+    assert "trop volumineux" in versions[2].error
 
 
 @pytest.mark.usefixtures("postgresql")
@@ -182,7 +183,7 @@ def test_livret_worker_embeds_the_speakers_photos(celery_worker, staff):
     atelier = make_booklet_atelier(participants=3, organisations=1)
     give_portrait(Intervenant.objects.filter(sequences__atelier=atelier).first())
     livret = livret_service.request_version(atelier, by=staff)
-    wait_for(lambda: status_of(livret) == LivretStatus.PRET, 60, "the worker did not render the booklet")
+    wait_for(lambda: status_of(livret) == DocumentStatus.PRET, 60, "the worker did not render the booklet")
     livret.refresh_from_db()
     with livret.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))

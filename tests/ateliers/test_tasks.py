@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from ateliers.models import Rappel
+from ateliers.models import Relance
 from ateliers.services.inscriptions import register
 from ateliers.tasks import send_due_reminders
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
@@ -36,10 +36,10 @@ def test_confirmation_with_invitation_sent_by_the_worker(celery_worker, lead):
 
 def test_reminder_task_through_the_worker_sends_once(celery_worker):
     inscription = InscriptionFactory(atelier=AtelierFactory(starts_at=timezone.now() + dt.timedelta(days=1)))
-    # Beat fires twice (no result backend: the Rappel row and the outbox are the result).
+    # Beat fires twice (no result backend: the Relance row and the outbox are the result).
     send_due_reminders.delay()
     send_due_reminders.delay()
     messages = _wait_for_mail(1)
     time.sleep(1)  # a second reminder, if any, would have arrived by now
     assert [m.to for m in messages] == [[inscription.user.email]]
-    assert Rappel.objects.filter(inscription=inscription).count() == 1
+    assert Relance.objects.filter(inscription=inscription).count() == 1

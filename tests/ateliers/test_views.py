@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ateliers.enums import InscriptionStatus, Presence
+from ateliers.livret.services import rendu as livret_services
 from ateliers.models import Inscription
-from ateliers.services import livret as livret_services
 from tests.accompagnement.factories import OrganisationFactory
 from tests.ateliers.factories import (
     AtelierFactory,
@@ -286,8 +286,8 @@ def _count(client, url):
     [
         ("programme", 8),
         ("atelier_detail", 11),
-        # The lists' grouping (ateliers.services.annexe.grouper) costs 4: roots, organisations, settings,
-        # the booklet's headings.
+        # The lists' grouping (ateliers.livret.services.annexe.grouper) costs 4: roots, organisations,
+        # settings, the booklet's headings.
         ("participants", 11),
         ("emargement", 10),
         ("emargement_pdf", 9),

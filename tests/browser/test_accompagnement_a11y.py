@@ -1,5 +1,7 @@
 """The network's pages pass axe-core (WCAG 2.0/2.1 A and AA) with zero violations."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -46,7 +48,7 @@ def network(db):
 def test_directory_and_organisation_page_have_no_axe_violations(page, login, network):
     login(network["lead"])
     page.goto("/reseau/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Réseau"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réseau")
     assert_accessible(page)
     page.get_by_label("Rechercher une personne ou une organisation").fill("lemoine")
     page.get_by_role("button", name="Rechercher").click()
@@ -75,10 +77,10 @@ def test_catalogue_with_a_filter_and_scheme_page_have_no_axe_violations(page, lo
     login(network["lead"])
     page.goto("/dispositifs/?kind=immersion&needs=mobilite")
     expect(page.get_by_role("link", name="Découvre mon poste")).to_be_visible()
-    assert page.get_by_role("status").first.inner_text() == "1 dispositif"
+    expect(page.get_by_role("status").first).to_have_text("1 dispositif")
     assert_accessible(page)
     page.goto(network["decouvre"].get_absolute_url())
-    assert page.get_by_role("heading", level=1).inner_text() == "Découvre mon poste"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Découvre mon poste")
     assert_accessible(page)
 
 
@@ -97,7 +99,7 @@ def test_charter_page_has_no_axe_violations(page, login, network):
     CharteFactory(version=50, title="Charte de la Fabrique")
     newcomer = UserFactory(charte_acceptee=False)
     login(newcomer)
-    assert "/charte/" in page.url
+    expect(page).to_have_url(re.compile("/charte/"))
     assert_accessible(page)
     page.get_by_role("button", name="Accepter la charte").click()
     expect(page.get_by_text("Cochez la case pour accepter la charte.")).to_be_visible()
@@ -107,7 +109,7 @@ def test_charter_page_has_no_axe_violations(page, login, network):
     )  # the DSFR label covers its checkbox
     page.get_by_role("button", name="Accepter la charte").click()
     page.wait_for_url(lambda url: "/charte/" not in url)
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))
 
 
 def test_invitation_page_and_its_errors_have_no_axe_violations(page, network):
@@ -115,10 +117,10 @@ def test_invitation_page_and_its_errors_have_no_axe_violations(page, network):
         email="invitee@culture.gouv.fr", first_name="Léa", last_name="Durand", organisation=network["justice"]
     )
     page.goto(services.invitation_url(invited).split("testserver", 1)[-1])
-    assert page.get_by_role("heading", level=1).inner_text() == "Activer votre compte"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activer votre compte")
     assert_accessible(page)
     page.locator("#id_new_password1").fill("court")
     page.locator("#id_new_password2").fill("autre")
     page.get_by_role("button", name="Enregistrer mon mot de passe").click()
-    assert page.locator(".fr-input-group--error").count() >= 1
+    expect(page.locator(".fr-input-group--error").first).to_be_visible()
     assert_accessible(page)

@@ -32,7 +32,7 @@ def test_propose_a_scheme_then_find_it_through_the_filters(page, login):
     page.get_by_role("button", name="Publier le dispositif").click()
 
     page.wait_for_url("**/dispositifs/*/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Immersions dans les établissements culturels"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Immersions dans les établissements culturels")
     expect(
         page.get_by_text("Le dispositif « Immersions dans les établissements culturels » est publié.")
     ).to_be_visible()
@@ -45,12 +45,12 @@ def test_propose_a_scheme_then_find_it_through_the_filters(page, login):
     page.get_by_label("Catégorie C (1)").check(force=True)
     page.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_url("**/dispositifs/?*")
-    assert page.get_by_role("status").first.inner_text() == "1 dispositif"
+    expect(page.get_by_role("status").first).to_have_text("1 dispositif")
     expect(page.get_by_role("link", name="Immersions dans les établissements culturels")).to_be_visible()
-    assert page.get_by_role("link", name="Accompagnement des conjoints de militaires").count() == 0
+    expect(page.get_by_role("link", name="Accompagnement des conjoints de militaires")).to_have_count(0)
 
     page.get_by_label("Rechercher").fill("musée")
     page.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_url("**q=mus*")
     page.get_by_role("link", name="Immersions dans les établissements culturels").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Immersions dans les établissements culturels"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Immersions dans les établissements culturels")

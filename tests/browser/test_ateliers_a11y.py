@@ -42,7 +42,7 @@ def test_checkin_page_has_no_axe_violations(page, login, staff, atelier):
     assert_accessible(page)
     # DSFR draws the radio under its label: people click the label.
     page.locator("label", has_text="Présent").first.click()
-    assert page.get_by_role("radio", name="Présent").first.is_checked()
+    expect(page.get_by_role("radio", name="Présent").first).to_be_checked()
     page.get_by_role("button", name="Enregistrer l'émargement").click()
     expect(page.get_by_text("Émargement enregistré")).to_be_visible()
     assert_accessible(page)

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ateliers.enums import InscriptionStatus
+from ateliers.livret.services.annexe import format_nom
 from ateliers.models import Inscription
-from ateliers.services.annexe import format_nom
 from tests.ateliers.factories import AtelierFactory, member_of
 from tests.browser.conftest import assert_accessible
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -22,7 +24,7 @@ def test_login_error_and_home_have_no_axe_violations(page, login, lead):
     expect(page.get_by_text("mot de passe").first).to_be_visible()
     assert_accessible(page)
     login(lead)
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))
     assert_accessible(page)
     page.goto("/page-inconnue/")
     assert_accessible(page)

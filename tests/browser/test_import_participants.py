@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 from accompagnement.models import Charte, Organisation
 from accompagnement.services import accept_charte
 from ateliers.models import Inscription
+from tests.ateliers.conftest import network  # noqa: F401 - the network fixture
 from tests.ateliers.factories import AtelierFactory
-from tests.ateliers.test_import_participants import FIXTURE, network  # noqa: F401 - the network fixture
+from tests.ateliers.participants_import import FIXTURE
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from accompagnement.models import Charte
 from accompagnement.services import accept_charte
 from ateliers.enums import AtelierStatus, InscriptionStatus
-from ateliers.models import ContenuSequence, Inscription, Livret, LivretStatus, Rapporteur
-from ateliers.services import studio
+from ateliers.livret.services import studio
+from ateliers.models import ContenuSequence, Inscription, Livret, Rapporteur
+from fabrique.core.enums import DocumentStatus
 from tests.accompagnement.factories import UserFactory
 from tests.ateliers.livret_factories import make_booklet_atelier
 
@@ -33,7 +34,7 @@ def test_livret_generated_published_spread_then_downloaded(page, login, staff):
     page.get_by_role("button", name="Générer une nouvelle version").click()
     page.wait_for_load_state()
     expect(page.get_by_text("La version 1 est en cours de rendu")).to_be_visible()
-    assert Livret.objects.get(atelier=atelier).status == LivretStatus.PRET
+    assert Livret.objects.get(atelier=atelier).status == DocumentStatus.PRET
     page.get_by_role("button", name="Publier la version 1").click()
     page.wait_for_load_state()
     expect(

@@ -5,8 +5,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from ateliers.enums import Presence
-from ateliers.services import liens
-from ateliers.services import livret as livret_service
+from ateliers.livret.services import liens
+from ateliers.livret.services import rendu as livret_service
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 from tests.ateliers.test_liens import PDF_V1, ready_version, without_password
 from tests.browser.conftest import assert_accessible

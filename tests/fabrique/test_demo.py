@@ -19,7 +19,10 @@ def test_load_demo_is_idempotent_and_prints_accounts(capsys):
         "participant@culture.gouv.fr",
     ]:
         assert email in out
+    for summary in ["dispositifs.", "(tenu le 06/04/2023)", "60 périodes d'immersion", "(cliquet 2)"]:
+        assert summary in out
     assert User.objects.get(email="admin@dgafp.gouv.fr").is_staff
+    assert User.objects.get(email="participant@culture.gouv.fr").check_password("demo-fabrique-2026")
     justice = Organisation.objects.get(slug="mj")
     assert justice.children.filter(acronym="SG").exists()
     for acronym in ["CNRS", "VNF", "IGN", "Louvre", "PFRH HDF", "PFRH PDL", "PFRH NA"]:

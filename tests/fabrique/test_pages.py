@@ -62,7 +62,7 @@ def test_unknown_page_is_dsfr_404(client, lead):
 
 
 def test_server_error_page_leaks_nothing(rf):
-    from fabrique.views import server_error  # noqa: PLC0415
+    from fabrique.pages.publiques import server_error  # noqa: PLC0415
 
     response = server_error(rf.get("/"))
     content = response.content.decode()

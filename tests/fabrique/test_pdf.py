@@ -8,8 +8,8 @@ from django.core.files.storage import InMemoryStorage, default_storage
 from PIL import Image
 from pypdf import PdfReader
 
-from fabrique import pdf
-from fabrique.pdf import (
+from fabrique.core import pdf
+from fabrique.core.pdf import (
     ForbiddenResourceError,
     RestrictedURLFetcher,
     media_url,
@@ -57,7 +57,7 @@ def test_render_pdf_is_tagged_with_metadata_and_marianne(tmp_path, settings):
         '<img src="file:///etc/passwd"><a rel="attachment" href="file:///etc/passwd">pj</a>{% endblock %}'
     )
     rendered = render_pdf_document("doc.html", {"title": "Essai de rendu", "texte": "Bonjour le réseau"})
-    assert rendered.page_count == 1
+    assert rendered.pages == 1
     reader = PdfReader(io.BytesIO(rendered.content))
     assert reader.metadata.title == "Essai de rendu"
     assert "DGAFP" in reader.metadata.author
@@ -122,7 +122,7 @@ def test_fetcher_reads_the_default_storage_unless_given_one(settings, tmp_path):
 )
 def test_fetcher_refuses_media_outside_the_allowed_names(storage, url, caplog):
     fetcher = RestrictedURLFetcher(allowed_media={"intervenants/photo-a.png"}, storage=storage)
-    with caplog.at_level(logging.WARNING, logger="fabrique.pdf"), pytest.raises(ForbiddenResourceError):
+    with caplog.at_level(logging.WARNING, logger="fabrique.core.pdf"), pytest.raises(ForbiddenResourceError):
         fetcher.fetch(url)
     assert "refused by the restricted fetcher" in caplog.text
 
@@ -139,7 +139,7 @@ def test_fetcher_refuses_an_allowed_name_missing_or_too_large(storage, monkeypat
     fetcher = RestrictedURLFetcher(
         allowed_media={"intervenants/absente.png", "intervenants/photo-a.png"}, storage=storage
     )
-    with caplog.at_level(logging.WARNING, logger="fabrique.pdf"), pytest.raises(ForbiddenResourceError):
+    with caplog.at_level(logging.WARNING, logger="fabrique.core.pdf"), pytest.raises(ForbiddenResourceError):
         fetcher.fetch(media_url("intervenants/absente.png"))
     assert "could not be read" in caplog.text
     monkeypatch.setattr(pdf, "MAX_MEDIA_BYTES", 10)

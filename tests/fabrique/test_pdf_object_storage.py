@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 from storages.backends.s3 import S3Storage
 
-from fabrique.pdf import RestrictedURLFetcher, media_url, render_html_to_pdf
+from fabrique.core.pdf import RestrictedURLFetcher, media_url, render_html_to_pdf
 
 BUCKET = "fabrique-medias"
 

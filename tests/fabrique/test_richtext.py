@@ -1,8 +1,8 @@
-"""fabrique.richtext: what people paste or type becomes the booklet's limited rich text, nothing else."""
+"""fabrique.core.richtext: what people paste or type becomes the booklet's limited rich text, nothing else."""
 
 import pytest
 
-from fabrique.richtext import nesting_depth, normalise, sanitise, text_of
+from fabrique.core.richtext import nesting_depth, normalise, sanitise, text_of
 
 WORD_2016 = (
     "<p class=MsoNormal>Premier paragraphe.</p>"

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from fabrique.emails import send_templated_email
+from fabrique.core.emails import send_templated_email
 
 
 @pytest.mark.worker

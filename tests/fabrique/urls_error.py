@@ -8,4 +8,4 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom), path("", include("fabrique.urls"))]
-handler500 = "fabrique.views.server_error"
+handler500 = "fabrique.pages.publiques.server_error"

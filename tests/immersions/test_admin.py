@@ -1,6 +1,7 @@
 import pytest
 
-from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus, ImmersionStatus
+from fabrique.core.enums import DocumentStatus
+from immersions.enums import DocumentKind, EchangeStatus, ImmersionStatus
 from immersions.models import Document
 from immersions.services import documents
 from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, ImmersionFactory
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "model", ["immersion", "echangetalent", "fonctioncritique", "derogation", "document", "reminder"]
+    "model", ["immersion", "echangetalent", "fonctioncritique", "derogation", "document", "relance"]
 )
 def test_admin_changelist_and_change_pages_load(admin_client, model):
     immersion = ImmersionFactory()

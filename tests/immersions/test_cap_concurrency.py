@@ -8,7 +8,7 @@ from django.db import connections
 from immersions.enums import EchangeStatus
 from immersions.models import EchangeTalent
 from immersions.services import echanges as services
-from immersions.services.common import CapReachedError
+from immersions.services.echanges import CapReachedError
 from tests.immersions.factories import EchangeFactory
 
 S = EchangeStatus

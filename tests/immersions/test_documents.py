@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus
+from fabrique.core.enums import DocumentStatus
+from immersions.enums import DocumentKind, EchangeStatus
 from immersions.models import Derogation, Document
 from immersions.services import documents
 from immersions.tasks import render_document as render_document_task
@@ -90,7 +91,7 @@ def test_second_request_reuses_the_waiting_document(signed, django_capture_on_co
     assert second == first
     assert Document.objects.count() == 1
     assert len(callbacks) == 1
-    Document.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=11))
+    Document.objects.filter(pk=first.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=11))
     with django_capture_on_commit_callbacks() as callbacks:
         assert documents.request_document(DocumentKind.CONVENTION, echange=signed, by=None) == first
     assert len(callbacks) == 1  # a waiting row whose task was lost is queued again, not duplicated

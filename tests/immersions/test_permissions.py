@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
-from immersions.enums import DocumentKind, DocumentStatus, EchangeStatus, ImmersionStatus, Party, Side
+from fabrique.core.enums import DocumentStatus
+from immersions.enums import DocumentKind, EchangeStatus, ImmersionStatus, Party, Side
 from immersions.models import Document
 from immersions.permissions import echange_parties_to_agree, echange_sides, immersion_sides
 from immersions.services import echanges as echange_services
@@ -247,10 +248,10 @@ def post_world(origin, origin_service, host, world):
     running = EchangeFactory(**parties, **agent, status=EchangeStatus.EN_COURS)
     bilan = {
         "deroulement": "total",
-        "learned": "Beaucoup.",
-        "host_feedback": "",
-        "outcome": "confirme",
-        "next_steps": "",
+        "apprentissages": "Beaucoup.",
+        "retour_accueil": "",
+        "suite": "confirme",
+        "prochaines_etapes": "",
     }
     retour = {
         "planned_return_date": running.end_date.isoformat(),

@@ -2,10 +2,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from fabrique.core.workflow import TransitionError
 from immersions.enums import DocumentKind, EchangeStatus, Party
 from immersions.models import Derogation, Document, EchangeTalent
 from immersions.services import echanges as services
-from immersions.services.common import CapReachedError, TransitionError
+from immersions.services.echanges import CapReachedError
 from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, in_days
 
 pytestmark = pytest.mark.django_db

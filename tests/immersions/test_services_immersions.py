@@ -5,16 +5,15 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from fabrique.core.workflow import TransitionError, Workflow
 from immersions.enums import (
     IMMERSION_STEPS,
-    IMMERSION_TRANSITIONS,
     BilanOutcome,
     Deroulement,
     ImmersionStatus,
 )
 from immersions.models import Bilan, Immersion, ImmersionTransition
 from immersions.services import immersions as services
-from immersions.services.common import TransitionError, Workflow
 from tests.immersions.conftest import walk
 from tests.immersions.factories import ImmersionFactory, in_days
 
@@ -23,16 +22,17 @@ S = ImmersionStatus
 
 BILAN = {
     "deroulement": Deroulement.TOTAL,
-    "learned": "Les outils du conseil en mobilité.",
-    "host_feedback": "Très bonne intégration.",
-    "outcome": BilanOutcome.CONFIRME,
-    "next_steps": "Candidater au prochain cycle.",
+    "apprentissages": "Les outils du conseil en mobilité.",
+    "retour_accueil": "Très bonne intégration.",
+    "suite": BilanOutcome.CONFIRME,
+    "prochaines_etapes": "Candidater au prochain cycle.",
 }
 
 
 def test_transitions_map_is_built_from_the_owned_steps():
-    assert IMMERSION_TRANSITIONS[S.SOUMISE] == {S.ACCEPTEE_ORIGINE, S.REFUSEE, S.ANNULEE}
-    assert S.BILAN_FAIT not in IMMERSION_TRANSITIONS
+    transitions = services.WORKFLOW.transitions
+    assert transitions[S.SOUMISE] == {S.ACCEPTEE_ORIGINE, S.REFUSEE, S.ANNULEE}
+    assert S.BILAN_FAIT not in transitions
     assert all(owners for owners in IMMERSION_STEPS.values())
 
 

@@ -170,16 +170,16 @@ def test_bilan_form_records_the_assessment(client, immersion, host_lead):
         f"/immersions/{immersion.pk}/bilan/",
         {
             "deroulement": "partiel",
-            "learned": "Le pilotage d'un plan de formation.",
-            "host_feedback": "",
-            "outcome": "a_retravailler",
-            "next_steps": "",
+            "apprentissages": "Le pilotage d'un plan de formation.",
+            "retour_accueil": "",
+            "suite": "a_retravailler",
+            "prochaines_etapes": "",
         },
     )
     assert response.status_code == 302
     immersion.refresh_from_db()
     assert immersion.status == S.BILAN_FAIT
-    assert immersion.bilan.get_outcome_display() == "À retravailler"
+    assert immersion.bilan.get_suite_display() == "À retravailler"
 
 
 def test_synthese_pdf_is_rendered_and_downloaded_by_a_party(

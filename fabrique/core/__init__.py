@@ -1,0 +1,1 @@
+"""The ground floor: mechanisms every app shares and that know no app (see README « Architecture »)."""

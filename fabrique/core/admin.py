@@ -1,0 +1,21 @@
+"""Admin pieces every app shares."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionLogInline(admin.TabularInline):
+    """A workflow's log under its object, read-only: the history is written by `fabrique.core.workflow`
+    alone. Subclass it with `model = <the app's log model>`."""
+
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor_label", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = _("historique des statuts")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,66 @@
+"""What the workshop tests share: a held workshop with its booklet written, its rapporteur, a staff admin
+client, the network the participants import resolves against, and small helpers for the booklet studio
+(imported by name, as tests.browser.conftest's are).
+
+A file that needs another workshop (fewer participants, no booklet) defines its own `atelier` fixture."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accompagnement.models import Charte
+from accompagnement.services import accept_charte
+from ateliers.models import Rapporteur
+from tests.accompagnement.factories import UserFactory
+from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.ateliers.participants_import import build_network
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+SAVED = re.compile(r"^Enregistré à \d{1,2} h \d\d$")
+
+
+def log_in(client, user):
+    """Log in a user who accepted the charter in force (if any), as members must before using the site."""
+    charte = Charte.objects.publiees().order_by("-version").first()
+    if charte is not None:
+        accept_charte(user, charte)
+    client.force_login(user)
+    return client
+
+
+def part(atelier, kind):
+    """The workshop's part (sequence) of that kind."""
+    return atelier.sequences.get(kind=kind)
+
+
+def save_url(atelier, bloc, pk):
+    """The studio's save endpoint for one block."""
+    return reverse("ateliers:studio_enregistrer", args=[atelier.pk, bloc, pk])
+
+
+@pytest.fixture
+def atelier(db):
+    return make_booklet_atelier(participants=4, organisations=2)
+
+
+@pytest.fixture
+def rapporteur(atelier, staff):
+    user = UserFactory()
+    Rapporteur.objects.create(atelier=atelier, user=user, named_by=staff)
+    return user
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    """A client logged in as a DGAFP superuser (in place of pytest-django's own admin)."""
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def network(db):
+    """{slug: Organisation}: the ministries, their directions (« minarm-sg »…), the PFRH and a body."""
+    return build_network()
