@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.enums import Besoin, DispositifKind, Maturite, OrganisationKind, Public, Role
+from fabrique.core.models import account_field
 
 
 class AccountManager(UserManager):
@@ -360,22 +361,8 @@ class Dispositif(models.Model):
         blank=True,
         related_name="adoptions",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("créé par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modifié par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = account_field(_("créé par"))
+    updated_by = account_field(_("modifié par"))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True, db_index=True)
 

@@ -147,13 +147,6 @@ class ImmersionTransition(TransitionLog):
     statuses = ImmersionStatus
     immersion = models.ForeignKey(Immersion, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta(TransitionLog.Meta):
-        verbose_name = _("étape d'immersion")
-        verbose_name_plural = _("étapes d'immersion")
-
-    def __str__(self):
-        return f"{self.immersion_id}: {self.from_status} → {self.to_status}"
-
 
 class FonctionCritique(models.Model):
     """A post of a service that cannot be left vacant (the service's inventory)."""
@@ -319,13 +312,6 @@ class Derogation(models.Model):
 class EchangeTransition(TransitionLog):
     statuses = EchangeStatus
     echange = models.ForeignKey(EchangeTalent, on_delete=models.CASCADE, related_name="transitions")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = _("étape de convention")
-        verbose_name_plural = _("étapes de convention")
-
-    def __str__(self):
-        return f"{self.echange_id}: {self.from_status} → {self.to_status}"
 
 
 def document_path(instance, filename):

@@ -14,7 +14,7 @@ from ateliers.enums import Annexe2
 from ateliers.models.atelier import Atelier, Inscription, Sequence
 from fabrique.core import richtext
 from fabrique.core.enums import DocumentStatus
-from fabrique.core.models import GeneratedDocument, Positioned, TransitionLog
+from fabrique.core.models import GeneratedDocument, Positioned, TransitionLog, account_field
 from fabrique.core.richtext import SanitisedHTMLField, validate_rich_text
 
 # Names the first migrations refer to.
@@ -36,15 +36,7 @@ class Redaction(models.Model):
 
     revision = models.PositiveIntegerField(_("révision"), default=0, editable=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True, null=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modifié par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    updated_by = account_field(_("modifié par"), editable=False)
 
     class Meta:
         abstract = True
@@ -213,14 +205,7 @@ class Rapporteur(models.Model):
         on_delete=models.CASCADE,
         related_name="rapports_livret",
     )
-    named_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("désigné par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    named_by = account_field(_("désigné par"))
     created_at = models.DateTimeField(_("désigné le"), auto_now_add=True)
 
     class Meta:
@@ -287,14 +272,7 @@ class Livret(GeneratedDocument):
     started_at = models.DateTimeField(_("rendu commencé le"), null=True, blank=True)
     published = models.BooleanField(_("publiée"), default=False)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("publiée par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = account_field(_("publiée par"))
     diffuse_reseau = models.BooleanField(
         _("diffusée au réseau"),
         default=False,
@@ -328,13 +306,6 @@ class LivretTransition(TransitionLog):
 
     statuses = DocumentStatus
     livret = models.ForeignKey(Livret, on_delete=models.CASCADE, related_name="transitions")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = _("étape d'une version du livret")
-        verbose_name_plural = _("étapes des versions du livret")
-
-    def __str__(self):
-        return f"{self.livret_id}: {self.from_status} → {self.to_status}"
 
 
 def attestation_upload_to(attestation, filename):

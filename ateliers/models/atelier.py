@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
 from ateliers.enums import AtelierStatus, InscriptionStatus, Presence, RelanceKind, SequenceKind
-from fabrique.core.models import Positioned, Timestamped, TransitionLog
+from fabrique.core.models import Positioned, Timestamped, TransitionLog, account_field
 from fabrique.core.richtext import SanitisedHTMLField
 
 
@@ -114,13 +114,6 @@ class AtelierTransition(TransitionLog):
 
     statuses = AtelierStatus
     atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="transitions")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = _("changement de statut d'atelier")
-        verbose_name_plural = _("changements de statut d'atelier")
-
-    def __str__(self):
-        return f"{self.atelier_id}: {self.from_status} → {self.to_status}"
 
 
 def intervenant_photo_upload_to(intervenant, filename):
@@ -231,14 +224,7 @@ class Inscription(Timestamped):
     consent_annuaire = models.BooleanField(
         _("accepte de figurer dans la liste des participants du livret"), default=False
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("inscrit par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    registered_by = account_field(_("inscrit par"))
     # Set by hand when a registration comes back (its place in the waiting list is then its new date).
     created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
 
@@ -262,13 +248,6 @@ class InscriptionTransition(TransitionLog):
 
     statuses = InscriptionStatus
     inscription = models.ForeignKey(Inscription, on_delete=models.CASCADE, related_name="transitions")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = _("changement de statut d'inscription")
-        verbose_name_plural = _("changements de statut d'inscription")
-
-    def __str__(self):
-        return f"{self.inscription_id}: {self.from_status} → {self.to_status}"
 
 
 class Relance(models.Model):

@@ -19,6 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from fabrique.core.enums import DocumentStatus
 
 
+def account_field(verbose_name, **options):
+    """A link to the account that did something (asked, changed, published...): it stays empty, the row
+    kept, when the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        **options,
+    )
+
+
 class Timestamped(models.Model):
     """When the row was created and when it was last saved."""
 
@@ -51,14 +65,7 @@ class GeneratedDocument(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     error = models.TextField(_("erreur"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("demandé par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = account_field(_("demandé par"))
     requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
     rendered_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
 
@@ -94,14 +101,7 @@ class TransitionLog(models.Model):
 
     from_status = models.CharField(_("de"), max_length=32, blank=True)
     to_status = models.CharField(_("vers"), max_length=32)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = account_field(_("par"))
     actor_label = models.CharField(_("acteur"), max_length=255, blank=True)
     at = models.DateTimeField(_("le"), default=timezone.now)
     reason = models.TextField(_("motif"), blank=True)
@@ -111,6 +111,11 @@ class TransitionLog(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
 
     @property
     def from_label(self):
