@@ -1,6 +1,8 @@
 """The immersions' emails: a step happened or waits for someone."""
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fabrique.core.emails import send_templated_email
 
@@ -9,13 +11,21 @@ def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def notify(recipients, *, subject, message, url, obj):
-    """Tell the people concerned that a step happened or is waiting for them."""
+# Per model: the subject of a step's email and the page it links to.
+STEP_EMAILS = {
+    "immersion": (_("Immersion %(ref)s : %(status)s"), "immersions:immersion_detail"),
+    "echangetalent": (_("Convention %(ref)s : %(status)s"), "immersions:echange_detail"),
+}
+
+
+def notify(obj, recipients, message):
+    """Tell the people concerned that `obj` (an immersion or an agreement) moved to its current status,
+    or that a step waits for them; the email links to its page."""
     recipients = sorted({r.lower() for r in recipients if r})
     if not recipients:
         return
-    send_templated_email(
-        "immersions/emails/etape",
-        recipients,
-        {"subject": subject, "message": message, "url": absolute_url(url), "reference": obj.reference},
-    )
+    subject, page = STEP_EMAILS[obj._meta.model_name]
+    subject %= {"ref": obj.reference, "status": obj.get_status_display()}
+    url = absolute_url(reverse(page, args=[obj.pk]))
+    context = {"subject": subject, "message": message, "url": url, "reference": obj.reference}
+    send_templated_email("immersions/emails/etape", recipients, context)

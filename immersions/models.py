@@ -5,12 +5,13 @@ Thin models: fields, constraints, querysets and one-line helpers. State changes 
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.models import Organisation
-from fabrique.core.models import GeneratedDocument, Timestamped, TransitionLog
+from fabrique.core.models import GeneratedDocument, Timestamped, TransitionLog, account_field
 from immersions.enums import (
+    ECHANGE_AWAY_STATUSES,
     BilanOutcome,
     Categorie,
     Deroulement,
@@ -23,16 +24,49 @@ from immersions.enums import (
 )
 
 
-class AgentFields(models.Model):
-    """The agent is not necessarily a user: their identity lives on the row, optionally linked."""
+class Mobilite(Timestamped):
+    """What an immersion and a Talent Exchange agreement share: an agent (not necessarily a user: their
+    identity lives on the row), a host, a period, a status moved by `fabrique.core.workflow`, who declared
+    it, and the declaration form's one-time token (a double click finds the row the first one saved)."""
 
     agent_name = models.CharField(_("nom et prénom de l'agent"), max_length=200)
     agent_email = models.EmailField(_("adresse électronique de l'agent"))
     agent_grade = models.CharField(_("grade ou corps"), max_length=200)
     agent_categorie = models.CharField(_("catégorie"), max_length=1, choices=Categorie.choices)
+    host = models.ForeignKey(
+        Organisation, verbose_name=_("organisation d'accueil"), on_delete=models.PROTECT, related_name="+"
+    )
+    host_service = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service d'accueil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    status_changed_at = models.DateTimeField(_("statut modifié le"), auto_now_add=True)
+    created_by = account_field(_("déclarée par"))
+    creation_token = models.UUIDField(
+        _("jeton de création"), null=True, blank=True, unique=True, editable=False
+    )
+
+    REFERENCE_PREFIX = ""
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return f"{self.reference} — {self.agent_name}"
+
+    @property
+    def reference(self):
+        return f"{self.REFERENCE_PREFIX}-{self.pk:05d}" if self.pk else f"{self.REFERENCE_PREFIX}-nouvelle"
+
+    @property
+    def duration_days(self):
+        return (self.end_date - self.start_date).days + 1
 
 
 class ImmersionQuerySet(models.QuerySet):
@@ -40,8 +74,10 @@ class ImmersionQuerySet(models.QuerySet):
         return self.select_related("origin", "origin_service", "host", "host_service")
 
 
-class Immersion(AgentFields, Timestamped):
+class Immersion(Mobilite):
     """A short placement of an agent in another service, ministry or body."""
+
+    REFERENCE_PREFIX = "IMM"
 
     origin = models.ForeignKey(
         Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
@@ -56,23 +92,10 @@ class Immersion(AgentFields, Timestamped):
     )
     manager_name = models.CharField(_("responsable hiérarchique"), max_length=200, blank=True)
     manager_email = models.EmailField(_("adresse du responsable hiérarchique"), blank=True)
-    host = models.ForeignKey(
-        Organisation, verbose_name=_("organisation d'accueil"), on_delete=models.PROTECT, related_name="+"
-    )
-    host_service = models.ForeignKey(
-        Organisation,
-        verbose_name=_("service d'accueil"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     tutor_name = models.CharField(_("tuteur ou tutrice à l'accueil"), max_length=200)
     tutor_email = models.EmailField(_("adresse du tuteur ou de la tutrice"))
     kind = models.CharField(_("type d'immersion"), max_length=32, choices=ImmersionKind.choices)
     objectives = models.TextField(_("objectifs"))
-    start_date = models.DateField(_("date de début"))
-    end_date = models.DateField(_("date de fin"))
     confidential = models.BooleanField(
         _("confidentielle"),
         default=False,
@@ -83,19 +106,6 @@ class Immersion(AgentFields, Timestamped):
     )
     status = models.CharField(
         _("statut"), max_length=32, choices=ImmersionStatus.choices, default=ImmersionStatus.BROUILLON
-    )
-    status_changed_at = models.DateTimeField(_("statut modifié le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("déclarée par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    # The declaration form's one-time token: a second submission of the same form (a double click)
-    # finds the row the first one saved instead of creating a duplicate.
-    creation_token = models.UUIDField(
-        _("jeton de création"), null=True, blank=True, unique=True, editable=False
     )
 
     objects = ImmersionQuerySet.as_manager()
@@ -108,17 +118,6 @@ class Immersion(AgentFields, Timestamped):
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="immersion_dates")
         ]
         indexes = [models.Index(fields=["status", "start_date"])]
-
-    def __str__(self):
-        return f"{self.reference} — {self.agent_name}"
-
-    @property
-    def reference(self):
-        return f"IMM-{self.pk:05d}" if self.pk else "IMM-nouvelle"
-
-    @property
-    def duration_days(self):
-        return (self.end_date - self.start_date).days + 1
 
 
 class Bilan(models.Model):
@@ -181,8 +180,24 @@ class EchangeQuerySet(models.QuerySet):
         return self.filter(start_date__lte=end, end_date__gte=start)
 
 
-class EchangeTalent(AgentFields, Timestamped):
+def away_today(today, **options):
+    """An Organisation annotation: its agents away on a Talent Exchange agreement on `today` (what the
+    service's cap counts)."""
+    return Count(
+        "echanges_depart",
+        filter=Q(
+            echanges_depart__status__in=ECHANGE_AWAY_STATUSES,
+            echanges_depart__start_date__lte=today,
+            echanges_depart__end_date__gte=today,
+        ),
+        **options,
+    )
+
+
+class EchangeTalent(Mobilite):
     """A Talent Exchange agreement: an agent works for a while at a host organisation."""
+
+    REFERENCE_PREFIX = "ECH"
 
     origin = models.ForeignKey(
         Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
@@ -194,20 +209,7 @@ class EchangeTalent(AgentFields, Timestamped):
         related_name="echanges_depart",
         help_text=_("Le service dont le cliquet (départs simultanés) s'applique."),
     )
-    host = models.ForeignKey(
-        Organisation, verbose_name=_("organisation d'accueil"), on_delete=models.PROTECT, related_name="+"
-    )
-    host_service = models.ForeignKey(
-        Organisation,
-        verbose_name=_("service d'accueil"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     mission = models.TextField(_("mission"))
-    start_date = models.DateField(_("date de début"))
-    end_date = models.DateField(_("date de fin"))
     fonction_critique = models.ForeignKey(
         FonctionCritique,
         verbose_name=_("fonction critique occupée"),
@@ -251,15 +253,6 @@ class EchangeTalent(AgentFields, Timestamped):
     status = models.CharField(
         _("statut"), max_length=32, choices=EchangeStatus.choices, default=EchangeStatus.BROUILLON
     )
-    status_changed_at = models.DateTimeField(_("statut modifié le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    # The declaration form's one-time token: a second submission of the same form (a double click)
-    # finds the row the first one saved instead of creating a duplicate.
-    creation_token = models.UUIDField(
-        _("jeton de création"), null=True, blank=True, unique=True, editable=False
-    )
 
     objects = EchangeQuerySet.as_manager()
 
@@ -275,17 +268,6 @@ class EchangeTalent(AgentFields, Timestamped):
             ),
         ]
         indexes = [models.Index(fields=["origin_service", "status", "start_date", "end_date"])]
-
-    def __str__(self):
-        return f"{self.reference} — {self.agent_name}"
-
-    @property
-    def reference(self):
-        return f"ECH-{self.pk:05d}" if self.pk else "ECH-nouvelle"
-
-    @property
-    def duration_days(self):
-        return (self.end_date - self.start_date).days + 1
 
 
 class Derogation(models.Model):

@@ -113,14 +113,16 @@ class Loader:
             model = apps.get_model(block["model"])
         except (KeyError, LookupError, ValueError) as exc:
             raise self.fail(f"modèle inconnu ({exc})") from exc
-        key = block.get("key") or []
+        key = block.get("key")
+        if not key:
+            raise self.fail("un bloc nomme sa clé naturelle (key: [champ, ...])")
         log = block.get("log")
         log = {"model": log} if isinstance(log, str) else log
         histories = {}
         if log:
             log = {**log, "model": apps.get_model(log["model"])}
             for step in self.rows(log.get("history", []), folder):
-                histories.setdefault(tuple(step.pop(name) for name in key), []).append(step)
+                histories.setdefault(tuple(step.pop(name, None) for name in key), []).append(step)
         where = self.where
         for number, row in enumerate(self.rows(block.get("rows", []), folder, block.get("columns")), 1):
             self.where = f"{where}, ligne {number}"

@@ -6,9 +6,9 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accompagnement.models import Organisation
 from accompagnement.services import lead_emails
@@ -27,7 +27,7 @@ from immersions.enums import (
 from immersions.models import Derogation, EchangeTalent, EchangeTransition
 from immersions.permissions import echange_sides
 from immersions.services.documents import request_document
-from immersions.services.liens import LinkError, consume_link, make_link, read_link
+from immersions.services.liens import consume_link, make_link, object_for_link
 
 S = EchangeStatus
 
@@ -44,54 +44,24 @@ def after_transition(echange_id, _source, to):
     echange = EchangeTalent.objects.filter(pk=echange_id).first()
     if echange is None:
         return
-    url = reverse("immersions:echange_detail", args=[echange.pk])
-    subject = _("Convention %(ref)s : %(status)s") % {"ref": echange.reference, "status": S(to).label}
+    both = lead_emails(echange.origin_id, echange.host_id)
     if to == S.SOUMISE:
-        notify(
-            lead_emails(echange.origin_id),
-            subject=subject,
-            message=_("Une convention d'échange de talents attend la validation de l'origine."),
-            url=url,
-            obj=echange,
-        )
+        message = _("Une convention d'échange de talents attend la validation de l'origine.")
+        notify(echange, lead_emails(echange.origin_id), message)
     elif to == S.VALIDEE_ORIGINE:
-        notify(
-            lead_emails(echange.host_id),
-            subject=subject,
-            message=_("Une convention d'échange de talents attend la validation de l'accueil."),
-            url=url,
-            obj=echange,
-        )
+        message = _("Une convention d'échange de talents attend la validation de l'accueil.")
+        notify(echange, lead_emails(echange.host_id), message)
     elif to == S.VALIDEE_ACCUEIL:
-        notify(
-            lead_emails(echange.origin_id, echange.host_id),
-            subject=subject,
-            message=_("La convention attend l'accord de chaque partie (agent, origine, accueil)."),
-            url=url,
-            obj=echange,
-        )
-        send_templated_email(
-            "immersions/emails/lien_agent",
-            [echange.agent_email],
-            {"echange": echange, "link": agent_link(echange)},
-        )
+        notify(echange, both, _("La convention attend l'accord de chaque partie (agent, origine, accueil)."))
+        context = {"echange": echange, "link": agent_link(echange)}
+        send_templated_email("immersions/emails/lien_agent", [echange.agent_email], context)
     elif to == S.SIGNEE:
         request_document(DocumentKind.CONVENTION, echange=echange, by=None)
-        notify(
-            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
-            subject=subject,
-            message=_("La convention est signée par les trois parties ; son PDF est en préparation."),
-            url=url,
-            obj=echange,
-        )
+        message = _("La convention est signée par les trois parties ; son PDF est en préparation.")
+        notify(echange, [*both, echange.agent_email], message)
     elif to in (S.REFUSEE, S.ANNULEE):
-        notify(
-            [*lead_emails(echange.origin_id, echange.host_id), echange.agent_email],
-            subject=subject,
-            message=_("Le statut de la convention a changé : %(status)s.") % {"status": S(to).label},
-            url=url,
-            obj=echange,
-        )
+        message = _("Le statut de la convention a changé : %(status)s.") % {"status": S(to).label}
+        notify(echange, [*both, echange.agent_email], message)
 
 
 # --- The workflow -------------------------------------------------------------------------------------
@@ -315,20 +285,27 @@ def agent_link(echange):
     return make_link(LinkPurpose.AGENT_ACCORD, echange.pk)
 
 
+def _awaits_agent(echange):
+    return echange.status == S.VALIDEE_ACCUEIL and not echange.agent_agreed_at
+
+
+NO_LONGER_AWAITS_AGENT = gettext_lazy(
+    "Cette convention n'attend plus votre accord. Aucune action n'a été faite."
+)
+
+
 def echange_for_link(token):
-    object_id, _nonce = read_link(LinkPurpose.AGENT_ACCORD, token)
-    echange = EchangeTalent.objects.with_relations().filter(pk=object_id).first()
-    if echange is None or echange.status != S.VALIDEE_ACCUEIL or echange.agent_agreed_at:
-        raise LinkError(_("Cette convention n'attend plus votre accord. Aucune action n'a été faite."))
-    return echange
+    echanges = EchangeTalent.objects.with_relations()
+    purpose = LinkPurpose.AGENT_ACCORD
+    return object_for_link(purpose, token, echanges, waiting=_awaits_agent, refusal=NO_LONGER_AWAITS_AGENT)[0]
 
 
 def agent_agrees_by_link(token):
-    object_id, nonce = read_link(LinkPurpose.AGENT_ACCORD, token)
+    echanges = EchangeTalent.objects.select_for_update()
     with transaction.atomic():
-        locked = EchangeTalent.objects.select_for_update().filter(pk=object_id).first()
-        if locked is None or locked.status != S.VALIDEE_ACCUEIL or locked.agent_agreed_at:
-            raise LinkError(_("Cette convention n'attend plus votre accord. Aucune action n'a été faite."))
+        locked, nonce = object_for_link(
+            LinkPurpose.AGENT_ACCORD, token, echanges, waiting=_awaits_agent, refusal=NO_LONGER_AWAITS_AGENT
+        )
         consume_link(LinkPurpose.AGENT_ACCORD, nonce, locked.pk)
         _record(
             locked,

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accompagnement.services import lead_emails
 from fabrique.core.emails import send_templated_email
@@ -14,7 +14,7 @@ from immersions.emails import notify
 from immersions.enums import IMMERSION_WORKFLOW, REASON_REQUIRED, ImmersionStatus, LinkPurpose, Side
 from immersions.models import Bilan, Immersion, ImmersionTransition
 from immersions.permissions import immersion_sides
-from immersions.services.liens import LinkError, consume_link, make_link, read_link
+from immersions.services.liens import consume_link, make_link, object_for_link
 
 S = ImmersionStatus
 
@@ -27,34 +27,17 @@ def after_transition(immersion_id, source, to):
     immersion = Immersion.objects.filter(pk=immersion_id).first()
     if immersion is None:
         return
-    url = reverse("immersions:immersion_detail", args=[immersion.pk])
-    subject = _("Immersion %(ref)s : %(status)s") % {"ref": immersion.reference, "status": S(to).label}
+    origin = [*lead_emails(immersion.origin_id), immersion.manager_email]
     if to == S.SOUMISE:
-        notify(
-            [*lead_emails(immersion.origin_id), immersion.manager_email],
-            subject=subject,
-            message=_("Une demande d'immersion attend la décision de la structure d'origine."),
-            url=url,
-            obj=immersion,
-        )
+        notify(immersion, origin, _("Une demande d'immersion attend la décision de la structure d'origine."))
     elif to == S.ACCEPTEE_ORIGINE:
         if not immersion.confidential:
-            notify(
-                lead_emails(immersion.host_id),
-                subject=subject,
-                message=_("Une demande d'immersion attend la décision de la structure d'accueil."),
-                url=url,
-                obj=immersion,
-            )
+            message = _("Une demande d'immersion attend la décision de la structure d'accueil.")
+            notify(immersion, lead_emails(immersion.host_id), message)
         send_tutor_link(immersion)
     elif to in (S.ACCEPTEE_ACCUEIL, S.REFUSEE, S.ANNULEE):
-        notify(
-            [*lead_emails(immersion.origin_id), immersion.manager_email, immersion.agent_email],
-            subject=subject,
-            message=_("Le statut de l'immersion a changé : %(status)s.") % {"status": S(to).label},
-            url=url,
-            obj=immersion,
-        )
+        message = _("Le statut de l'immersion a changé : %(status)s.") % {"status": S(to).label}
+        notify(immersion, [*origin, immersion.agent_email], message)
 
 
 def send_tutor_link(immersion):
@@ -124,27 +107,31 @@ def tutor_link(immersion):
     return make_link(LinkPurpose.TUTEUR_ACCUEIL, immersion.pk)
 
 
+def _awaits_host(immersion):
+    return immersion.status == S.ACCEPTEE_ORIGINE
+
+
+NO_LONGER_AWAITS_HOST = gettext_lazy(
+    "Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite."
+)
+
+
 def immersion_for_link(token):
     """The immersion a tutor's link is for, if the link is valid, unused and its step still waiting."""
-    object_id, _nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
-    immersion = Immersion.objects.with_relations().filter(pk=object_id).first()
-    if immersion is None or immersion.status != S.ACCEPTEE_ORIGINE:
-        raise LinkError(
-            _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
-        )
-    return immersion
+    immersions = Immersion.objects.with_relations()
+    purpose = LinkPurpose.TUTEUR_ACCUEIL
+    return object_for_link(purpose, token, immersions, waiting=_awaits_host, refusal=NO_LONGER_AWAITS_HOST)[0]
 
 
 def tutor_decide(token, *, accept, reason=""):
     """The host tutor accepts or refuses through their link; the link then stops working."""
-    object_id, nonce = read_link(LinkPurpose.TUTEUR_ACCUEIL, token)
     to = S.ACCEPTEE_ACCUEIL if accept else S.REFUSEE
+    immersions = Immersion.objects.select_for_update()
+    purpose = LinkPurpose.TUTEUR_ACCUEIL
     with transaction.atomic():
-        locked = Immersion.objects.select_for_update().filter(pk=object_id).first()
-        if locked is None or locked.status != S.ACCEPTEE_ORIGINE:
-            raise LinkError(
-                _("Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite.")
-            )
+        locked, nonce = object_for_link(
+            purpose, token, immersions, waiting=_awaits_host, refusal=NO_LONGER_AWAITS_HOST
+        )
         if to in REASON_REQUIRED and not reason.strip():
             raise TransitionError(_("Indiquez le motif du refus."))
         WORKFLOW.check(locked, to, {Side.ACCUEIL}, reason=reason)

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accompagnement.models import Organisation
 from immersions.enums import (
-    ECHANGE_AWAY_STATUSES,
     EchangeStatus,
     ImmersionKind,
     ImmersionStatus,
 )
+from immersions.models import away_today
 from immersions.permissions import echange_visible_to, immersion_visible_to, service_visible_to
 
 
@@ -51,16 +51,7 @@ def compute(user, *, year=None):
     services = (
         service_visible_to(user, Organisation.objects.filter(cliquet__isnull=False))
         .select_related("parent__parent")
-        .annotate(
-            away=Count(
-                "echanges_depart",
-                filter=Q(
-                    echanges_depart__status__in=ECHANGE_AWAY_STATUSES,
-                    echanges_depart__start_date__lte=today,
-                    echanges_depart__end_date__gte=today,
-                ),
-            )
-        )
+        .annotate(away=away_today(today))
         .order_by("parent__name", "name")
     )
     return {

@@ -62,3 +62,13 @@ def consume_link(purpose, nonce, object_id):
         raise LinkError(
             _("Ce lien a déjà été utilisé : il ne sert qu'une fois. Aucune action n'a été faite.")
         ) from exc
+
+
+def object_for_link(purpose, token, queryset, *, waiting, refusal):
+    """The object a valid, unused link of `purpose` is for, and the link's nonce, while `waiting(obj)`
+    holds (its step still expects this person); otherwise LinkError with `refusal`."""
+    object_id, nonce = read_link(purpose, token)
+    obj = queryset.filter(pk=object_id).first()
+    if obj is None or not waiting(obj):
+        raise LinkError(refusal)
+    return obj, nonce

@@ -48,117 +48,92 @@ def _send_once(kind, obj, recipients, context, *, separately=()):
     return True
 
 
+def _detail_url(obj):
+    view = "immersions:immersion_detail" if isinstance(obj, Immersion) else "immersions:echange_detail"
+    return absolute_url(reverse(view, args=[obj.pk]))
+
+
+def _remind(kind, obj, recipients, message, *, url=None, separately=()):
+    """One reminder of `kind` about `obj`: a message and the page to act on (its detail page by default)."""
+    context = {"message": message, "url": url or _detail_url(obj)}
+    return _send_once(kind, obj, recipients, context, separately=separately)
+
+
+def _not_reminded(queryset, kind, **conditions):
+    return queryset.filter(**conditions).exclude(relances__kind=kind)
+
+
 def send_due_reminders(today=None):
     """Send today's reminders; returns how many were sent."""
     today = today or timezone.localdate()
-    waiting_since = subtract_working_days(today, settings.IMMERSION_REMINDER_WORKING_DAYS)
-    sent = 0
-
+    waiting_since = {
+        "status_changed_at__date__lte": subtract_working_days(today, settings.IMMERSION_REMINDER_WORKING_DAYS)
+    }
     immersions = Immersion.objects.with_relations()
-    for immersion in immersions.filter(
-        status=ImmersionStatus.SOUMISE, status_changed_at__date__lte=waiting_since
-    ).exclude(relances__kind=RelanceKind.ATTENTE_ORIGINE):
-        sent += _send_once(
-            RelanceKind.ATTENTE_ORIGINE,
-            immersion,
-            [*lead_emails(immersion.origin_id), immersion.manager_email],
-            {
-                "message": _("Une demande d'immersion attend votre décision depuis cinq jours ouvrés."),
-                "url": absolute_url(reverse("immersions:immersion_detail", args=[immersion.pk])),
-            },
-        )
-    for immersion in immersions.filter(
-        status=ImmersionStatus.ACCEPTEE_ORIGINE, status_changed_at__date__lte=waiting_since
-    ).exclude(relances__kind=RelanceKind.ATTENTE_ACCUEIL):
-        # The tutor's single-use link goes to the tutor alone; the host's leads get the page's address.
-        tutor = immersion.tutor_email.lower()
-        host_leads = [] if immersion.confidential else lead_emails(immersion.host_id)
-        sent += _send_once(
-            RelanceKind.ATTENTE_ACCUEIL,
-            immersion,
-            [email for email in host_leads if email.lower() != tutor],
-            {
-                "message": _(
-                    "Une demande d'immersion attend la décision de l'accueil depuis cinq jours ouvrés. "
-                    "Le tuteur a reçu son propre lien pour répondre sans compte."
-                ),
-                "url": absolute_url(reverse("immersions:immersion_detail", args=[immersion.pk])),
-            },
-            separately=[
-                (
-                    [tutor],
-                    {
-                        "message": _(
-                            "Une demande d'immersion attend votre décision depuis cinq jours ouvrés. "
-                            "Vous pouvez répondre sans compte avec ce lien à usage unique :"
-                        ),
-                        "url": tutor_link(immersion),
-                    },
-                )
-            ],
-        )
-    for immersion in immersions.filter(status=ImmersionStatus.TERMINEE).exclude(
-        relances__kind=RelanceKind.BILAN_DU
-    ):
-        sent += _send_once(
-            RelanceKind.BILAN_DU,
-            immersion,
-            [*lead_emails(immersion.origin_id), immersion.manager_email, immersion.tutor_email],
-            {
-                "message": _("L'immersion est terminée : son bilan est à faire."),
-                "url": absolute_url(reverse("immersions:immersion_bilan", args=[immersion.pk])),
-            },
-        )
-
     echanges = EchangeTalent.objects.with_relations()
-    for echange in echanges.filter(
-        status=EchangeStatus.SOUMISE, status_changed_at__date__lte=waiting_since
-    ).exclude(relances__kind=RelanceKind.ATTENTE_ORIGINE):
-        sent += _send_once(
-            RelanceKind.ATTENTE_ORIGINE,
-            echange,
-            lead_emails(echange.origin_id),
-            {
-                "message": _("Une convention attend la validation de l'origine depuis cinq jours ouvrés."),
-                "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
-            },
+    sent = 0
+    kind = RelanceKind.ATTENTE_ORIGINE
+    for immersion in _not_reminded(immersions, kind, status=ImmersionStatus.SOUMISE, **waiting_since):
+        recipients = [*lead_emails(immersion.origin_id), immersion.manager_email]
+        message = _("Une demande d'immersion attend votre décision depuis cinq jours ouvrés.")
+        sent += _remind(kind, immersion, recipients, message)
+    for echange in _not_reminded(echanges, kind, status=EchangeStatus.SOUMISE, **waiting_since):
+        message = _("Une convention attend la validation de l'origine depuis cinq jours ouvrés.")
+        sent += _remind(kind, echange, lead_emails(echange.origin_id), message)
+    kind = RelanceKind.ATTENTE_ACCUEIL
+    for immersion in _not_reminded(
+        immersions, kind, status=ImmersionStatus.ACCEPTEE_ORIGINE, **waiting_since
+    ):
+        sent += _send_host_reminder(immersion)
+    for echange in _not_reminded(echanges, kind, status=EchangeStatus.VALIDEE_ORIGINE, **waiting_since):
+        message = _("Une convention attend la validation de l'accueil depuis cinq jours ouvrés.")
+        sent += _remind(kind, echange, lead_emails(echange.host_id), message)
+    kind = RelanceKind.BILAN_DU
+    for immersion in _not_reminded(immersions, kind, status=ImmersionStatus.TERMINEE):
+        recipients = [*lead_emails(immersion.origin_id), immersion.manager_email, immersion.tutor_email]
+        url = absolute_url(reverse("immersions:immersion_bilan", args=[immersion.pk]))
+        sent += _remind(
+            kind, immersion, recipients, _("L'immersion est terminée : son bilan est à faire."), url=url
         )
-    for echange in echanges.filter(
-        status=EchangeStatus.VALIDEE_ORIGINE, status_changed_at__date__lte=waiting_since
-    ).exclude(relances__kind=RelanceKind.ATTENTE_ACCUEIL):
-        sent += _send_once(
-            RelanceKind.ATTENTE_ACCUEIL,
-            echange,
-            lead_emails(echange.host_id),
-            {
-                "message": _("Une convention attend la validation de l'accueil depuis cinq jours ouvrés."),
-                "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
-            },
-        )
-    for echange in echanges.filter(
-        Q(agent_agreed_at__isnull=True) | Q(origin_agreed_at__isnull=True) | Q(host_agreed_at__isnull=True),
-        status=EchangeStatus.VALIDEE_ACCUEIL,
-        status_changed_at__date__lte=waiting_since,
-    ).exclude(relances__kind=RelanceKind.ACCORDS_ATTENDUS):
+    missing = (
+        Q(agent_agreed_at__isnull=True) | Q(origin_agreed_at__isnull=True) | Q(host_agreed_at__isnull=True)
+    )
+    kind = RelanceKind.ACCORDS_ATTENDUS
+    for echange in _not_reminded(
+        echanges, kind, status=EchangeStatus.VALIDEE_ACCUEIL, **waiting_since
+    ).filter(missing):
         sent += _send_agreements_reminder(echange)
     return_due = today + datetime.timedelta(days=settings.ECHANGE_RETURN_REMINDER_DAYS)
-    for echange in echanges.filter(
-        status__in=[EchangeStatus.SIGNEE, EchangeStatus.EN_COURS], end_date__lte=return_due
-    ).exclude(relances__kind=RelanceKind.RETOUR_A_PREPARER):
-        sent += _send_once(
-            RelanceKind.RETOUR_A_PREPARER,
-            echange,
-            [*lead_emails(echange.origin_id), echange.agent_email],
-            {
-                "message": _(
-                    "La convention se termine le %(end)s : préparez le retour de l'agent (entretien, "
-                    "poste au retour)."
-                )
-                % {"end": echange.end_date.strftime("%d/%m/%Y")},
-                "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
-            },
-        )
+    kind = RelanceKind.RETOUR_A_PREPARER
+    running = [EchangeStatus.SIGNEE, EchangeStatus.EN_COURS]
+    for echange in _not_reminded(echanges, kind, status__in=running, end_date__lte=return_due):
+        message = _(
+            "La convention se termine le %(end)s : préparez le retour de l'agent (entretien, poste au "
+            "retour)."
+        ) % {"end": echange.end_date.strftime("%d/%m/%Y")}
+        sent += _remind(kind, echange, [*lead_emails(echange.origin_id), echange.agent_email], message)
     return sent
+
+
+def _send_host_reminder(immersion):
+    """The host's leads get the page's address; the tutor's single-use link goes to the tutor alone."""
+    tutor = immersion.tutor_email.lower()
+    host_leads = [] if immersion.confidential else lead_emails(immersion.host_id)
+    message = _(
+        "Une demande d'immersion attend la décision de l'accueil depuis cinq jours ouvrés. "
+        "Le tuteur a reçu son propre lien pour répondre sans compte."
+    )
+    tutor_message = _(
+        "Une demande d'immersion attend votre décision depuis cinq jours ouvrés. "
+        "Vous pouvez répondre sans compte avec ce lien à usage unique :"
+    )
+    return _remind(
+        RelanceKind.ATTENTE_ACCUEIL,
+        immersion,
+        [email for email in host_leads if email.lower() != tutor],
+        message,
+        separately=[([tutor], {"message": tutor_message, "url": tutor_link(immersion)})],
+    )
 
 
 def _send_agreements_reminder(echange):
@@ -189,17 +164,9 @@ def _send_agreements_reminder(echange):
             )
         )
     parties = ", ".join(str(Party(party).label) for party in missing)
-    return _send_once(
-        RelanceKind.ACCORDS_ATTENDUS,
-        echange,
-        [email for email in leads if email.lower() != agent],
-        {
-            "message": _(
-                "La convention attend depuis cinq jours ouvrés l'accord de : %(parties)s. Donnez l'accord "
-                "de votre structure depuis sa page."
-            )
-            % {"parties": parties},
-            "url": absolute_url(reverse("immersions:echange_detail", args=[echange.pk])),
-        },
-        separately=separately,
-    )
+    message = _(
+        "La convention attend depuis cinq jours ouvrés l'accord de : %(parties)s. Donnez l'accord "
+        "de votre structure depuis sa page."
+    ) % {"parties": parties}
+    recipients = [email for email in leads if email.lower() != agent]
+    return _remind(RelanceKind.ACCORDS_ATTENDUS, echange, recipients, message, separately=separately)

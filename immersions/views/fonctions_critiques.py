@@ -14,7 +14,7 @@ from accompagnement.models import Organisation
 from immersions import permissions as perms
 from immersions.enums import ECHANGE_AWAY_STATUSES
 from immersions.forms import FonctionCritiqueForm
-from immersions.models import Derogation, EchangeTalent, FonctionCritique
+from immersions.models import Derogation, EchangeTalent, FonctionCritique, away_today
 from immersions.views.declarations import PAGE_SIZE, crumbs
 
 
@@ -29,15 +29,7 @@ def service_list(request):
         perms.service_visible_to(request.user, Organisation.objects.filter(parent__isnull=False))
         .select_related("parent__parent")
         .annotate(
-            away=Count(
-                "echanges_depart",
-                filter=Q(
-                    echanges_depart__status__in=ECHANGE_AWAY_STATUSES,
-                    echanges_depart__start_date__lte=today,
-                    echanges_depart__end_date__gte=today,
-                ),
-                distinct=True,
-            ),
+            away=away_today(today, distinct=True),
             functions=Count("fonctions_critiques", filter=Q(fonctions_critiques__active=True), distinct=True),
         )
         .order_by("parent__name", "name")

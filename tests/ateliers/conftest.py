@@ -1,9 +1,14 @@
-"""What the workshop tests share: a held workshop with its booklet written, its rapporteur, a staff admin
-client, the network the participants import resolves against, and small helpers for the booklet studio
-(imported by name, as tests.browser.conftest's are).
+"""What the workshop tests share.
 
-A file that needs another workshop (fewer participants, no booklet) defines its own `atelier` fixture."""
+Fixtures: a held workshop with its booklet written (`atelier`) and its rapporteur, a staff admin client, the
+network's charter in two versions, a held workshop whose participants fall under every kind of heading of
+the lists (`atelier_liste`), and the network the participants import resolves against. A file that needs
+another workshop defines its own `atelier`.
 
+Helpers for the booklet studio's tests, imported by name (as tests.browser.conftest's are): `log_in`,
+`part`, `save_url`, `JSON`, `SAVED`."""
+
+import datetime as dt
 import re
 
 import pytest
@@ -13,6 +18,8 @@ from accompagnement.models import Charte
 from accompagnement.services import accept_charte
 from ateliers.models import Rapporteur
 from tests.accompagnement.factories import UserFactory
+from tests.ateliers.annexe_factories import make_atelier_liste
+from tests.ateliers.factories import PARIS
 from tests.ateliers.livret_factories import make_booklet_atelier
 from tests.ateliers.participants_import import build_network
 
@@ -64,3 +71,28 @@ def admin_client(client, staff):
 def network(db):
     """{slug: Organisation}: the ministries, their directions (« minarm-sg »…), the PFRH and a body."""
     return build_network()
+
+
+@pytest.fixture
+def atelier_liste(db):
+    """A held workshop with one person under each kind of heading (see make_atelier_liste)."""
+    return make_atelier_liste()
+
+
+@pytest.fixture
+def charte(db):
+    """The network's charter: version 1 in force on the launch workshop's date (13 April 2023), version 2
+    published after it."""
+    Charte.objects.filter(version__in=[1, 2]).delete()
+    Charte.objects.create(
+        version=1,
+        title="Charte de la Fabrique de l'accompagnement RH",
+        text="Préambule du réseau.\n\n1. Un cycle de travail\n- Trois à quatre ateliers par an.",
+        published_at=dt.datetime(2023, 1, 10, tzinfo=PARIS),
+    )
+    Charte.objects.create(
+        version=2,
+        title="Charte révisée",
+        text="Texte postérieur à l'atelier.",
+        published_at=dt.datetime(2024, 1, 10, tzinfo=PARIS),
+    )

@@ -102,4 +102,18 @@ def member_of(organisation, **kwargs):
     return AdhesionFactory(organisation=organisation, **kwargs).user
 
 
+def register_people(atelier, people):
+    """Register each (organisation, first name, last name) of `people` in `atelier`, every one consenting to
+    appear in the booklet's list of participants."""
+    return [
+        InscriptionFactory(
+            atelier=atelier,
+            organisation=organisation,
+            consent_annuaire=True,
+            user=UserFactory(first_name=first_name, last_name=last_name),
+        )
+        for organisation, first_name, last_name in people
+    ]
+
+
 __all__ = ["UserFactory", "member_of"]

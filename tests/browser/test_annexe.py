@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from accompagnement.enums import OrganisationKind
 from ateliers.models import ReglageAnnexe, RubriqueAnnexe
-from tests.accompagnement.factories import OrganisationFactory, UserFactory
-from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+from tests.accompagnement.factories import OrganisationFactory
+from tests.ateliers.annexe_factories import ministere, pfrh
+from tests.ateliers.factories import AtelierFactory, register_people
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,21 +14,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _atelier():
     atelier = AtelierFactory(tenu=True)
-    armees = OrganisationFactory(
-        kind=OrganisationKind.MINISTERE, name="Ministère des Armées", libelle_court="Armées"
+    armees = ministere("Ministère des Armées", libelle_court="Armées")
+    register_people(
+        atelier,
+        [
+            (OrganisationFactory(name="Secrétariat général", parent=armees), "Marie", "d'Artagnan"),
+            (ministere("Ministère de la Justice"), "Jean", "de La Fontaine"),
+            (pfrh("PFRH Bretagne"), "Anne", "du Bellay"),
+        ],
     )
-    justice = OrganisationFactory(kind=OrganisationKind.MINISTERE, name="Ministère de la Justice")
-    for organisation, first_name, last_name in [
-        (OrganisationFactory(name="Secrétariat général", parent=armees), "Marie", "d'Artagnan"),
-        (justice, "Jean", "de La Fontaine"),
-        (OrganisationFactory(kind=OrganisationKind.PFRH, name="PFRH Bretagne"), "Anne", "du Bellay"),
-    ]:
-        InscriptionFactory(
-            atelier=atelier,
-            organisation=organisation,
-            consent_annuaire=True,
-            user=UserFactory(first_name=first_name, last_name=last_name),
-        )
     ReglageAnnexe.objects.create(atelier=None)
     return atelier
 

@@ -170,6 +170,15 @@ def test_loader_errors_name_the_file_block_and_row(tmp_path, row, message):
     assert str(error.value).startswith("bad.yaml, bloc 1 (accompagnement.Organisation), ligne 2 : ")
 
 
+def test_loader_refuses_a_block_without_key(tmp_path):
+    keyless = write(tmp_path, "keyless.yaml", "- {model: accompagnement.Organisation, rows: [{slug: x}]}")
+    with pytest.raises(DemoDataError, match="clé naturelle"):
+        demo.load(keyless)
+    unknown = write(tmp_path, "unknown.yaml", "- {model: accompagnement.Organisme, key: [slug]}")
+    with pytest.raises(DemoDataError, match="modèle inconnu"):
+        demo.load(unknown)
+
+
 def test_loader_refuses_an_ambiguous_reference(tmp_path, files):
     demo.load(*files, today=TODAY)
     ambiguous = write(

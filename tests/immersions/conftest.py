@@ -1,11 +1,12 @@
-"""Two organisations with their leads, and helpers to reach a status through the services."""
+"""Two organisations with their leads, helpers to reach a status through the services, and the data a lead
+posts in the declaration forms (imported by name)."""
 
 import pytest
 
-from immersions.enums import ImmersionStatus
+from immersions.enums import ImmersionKind, ImmersionStatus
 from immersions.services import immersions as immersion_services
 from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory, UserFactory
-from tests.immersions.factories import ImmersionFactory
+from tests.immersions.factories import ImmersionFactory, in_days
 
 
 @pytest.fixture
@@ -64,3 +65,44 @@ def accepted_by_origin(immersion, origin_lead):
         (ImmersionStatus.SOUMISE, origin_lead),
         (ImmersionStatus.ACCEPTEE_ORIGINE, origin_lead),
     )
+
+
+def form_data(origin, origin_service, host, **overrides):
+    data = {
+        "agent_name": "MARTIN Zoé",
+        "agent_email": "zoe.martin@exemple.gouv.fr",
+        "agent_grade": "Secrétaire administrative",
+        "agent_categorie": "B",
+        "origin": origin.pk,
+        "origin_service": origin_service.pk,
+        "manager_name": "",
+        "manager_email": "",
+        "host": host.pk,
+        "host_service": "",
+        "tutor_name": "DURAND Paul",
+        "tutor_email": "paul.durand@exemple.gouv.fr",
+        "kind": ImmersionKind.PREPARATION_MOBILITE,
+        "objectives": "Découvrir le métier de gestionnaire RH de proximité.",
+        "start_date": in_days(10).isoformat(),
+        "end_date": in_days(14).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def echange_form_data(origin, origin_service, host, **overrides):
+    data = {
+        "agent_name": "LEROY Anne",
+        "agent_email": "anne.leroy@exemple.gouv.fr",
+        "agent_grade": "Attachée",
+        "agent_categorie": "A",
+        "origin": origin.pk,
+        "origin_service": origin_service.pk,
+        "host": host.pk,
+        "mission": "Mission de six mois.",
+        "start_date": in_days(30).isoformat(),
+        "end_date": in_days(200).isoformat(),
+        "planned_return_date": in_days(201).isoformat(),
+    }
+    data.update(overrides)
+    return data
