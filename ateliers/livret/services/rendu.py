@@ -494,12 +494,13 @@ def _start(livret_pk):
             return None
         if livret.attempts >= MAX_ATTEMPTS:
             # Redelivered after its worker died each time (a render killed by the hard time limit, say).
-            error = _(
-                "Le rendu a été interrompu %(attempts)s fois (worker arrêté ou limite de temps dépassée) : "
-                "allégez le contenu puis générez une nouvelle version."
-            ) % {"attempts": livret.attempts}
-            _worker_step(livret, DocumentStatus.ECHEC, error=error)
-            logger.warning("Livret %s: failed after %s interrupted attempts", livret.pk, livret.attempts)
+            _give_up(
+                livret,
+                _(
+                    "Le rendu a été interrompu %(attempts)s fois (worker arrêté ou limite de temps "
+                    "dépassée) : allégez le contenu puis générez une nouvelle version."
+                ),
+            )
             return None
         started = {"started_at": timezone.now(), "attempts": livret.attempts + 1}
         if livret.status == DocumentStatus.EN_COURS:  # redelivered: its worker died mid-render
@@ -509,6 +510,12 @@ def _start(livret_pk):
         else:
             _worker_step(livret, DocumentStatus.EN_COURS, **started)
     return livret
+
+
+def _give_up(livret, message):
+    """No more attempts: the version fails with `message` (its %(attempts)s filled in)."""
+    _worker_step(livret, DocumentStatus.ECHEC, error=message % {"attempts": livret.attempts})
+    logger.warning("Livret %s: failed after %s attempts", livret.pk, livret.attempts)
 
 
 def _fail(livret_pk, reason):
@@ -584,12 +591,13 @@ def sweep_stuck(*, older_than=STUCK_AFTER, max_attempts=MAX_ATTEMPTS):
             never_started = livret.status == DocumentStatus.EN_ATTENTE
             too_old = livret.requested_at < now - older_than * max_attempts
             if livret.attempts >= max_attempts or (never_started and too_old):
-                error = _(
-                    "Le rendu n'a pas abouti après %(attempts)s tentative(s) : le worker a été "
-                    "interrompu ou n'a jamais pris la demande. Générez une nouvelle version."
-                ) % {"attempts": livret.attempts}
-                _worker_step(livret, DocumentStatus.ECHEC, error=error)
-                logger.warning("Livret %s: failed after %s attempts", livret.pk, livret.attempts)
+                _give_up(
+                    livret,
+                    _(
+                        "Le rendu n'a pas abouti après %(attempts)s tentative(s) : le worker a été "
+                        "interrompu ou n'a jamais pris la demande. Générez une nouvelle version."
+                    ),
+                )
                 result.failed.append(livret.pk)
             else:
                 if livret.status == DocumentStatus.EN_COURS:
