@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,16 +271,9 @@ def _build(n):
     return atelier
 
 
-def _count(client, url):
-    client.get(url)  # warm: the session and the site's configuration are read once per process
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
+@pytest.mark.parametrize("registrations", [1, 200])
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "queries"),
     [
         ("programme", 8),
         ("atelier_detail", 11),
@@ -294,18 +285,18 @@ def _count(client, url):
         ("export", 9),
     ],
 )
-def test_page_query_count_fixed_at_1_and_200_registrations(client, staff, lead, name, expected):
-    counts = []
-    for n in (1, 200):
-        atelier = _build(n)
-        user = staff if name in {"emargement", "emargement_pdf", "export"} else lead
-        client.force_login(user)
-        if name == "programme":
-            url = reverse("ateliers:programme")
-        else:
-            url = _url(name, atelier, "csv") if name == "export" else _url(name, atelier)
-        counts.append(_count(client, url))
-    assert counts == [expected, expected]
+def test_page_query_count_fixed_at_1_and_200_registrations(  # noqa: PLR0917 - pytest injects fixtures by name
+    client, staff, lead, django_assert_num_queries, name, queries, registrations
+):
+    atelier = _build(registrations)
+    client.force_login(staff if name in {"emargement", "emargement_pdf", "export"} else lead)
+    if name == "programme":
+        url = reverse("ateliers:programme")
+    else:
+        url = _url(name, atelier, "csv") if name == "export" else _url(name, atelier)
+    client.get(url)  # warm: the session and the site's configuration are read once per process
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
 
 
 def test_export_names_the_ministry_at_the_top_of_a_deep_organisation(client, staff):
