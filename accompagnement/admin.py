@@ -11,15 +11,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from accompagnement import permissions, services
 from accompagnement.enums import Besoin, Public, Role
-from accompagnement.forms import LinksField
+from accompagnement.forms import DISPOSITIF_DESCRIPTION_FIELDS, LinksField
 from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
 from accompagnement.resources import MemberResource
+from fabrique.core.admin import annotation_column
 
 
 class StaffAdminMixin:
@@ -210,38 +211,29 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             services.deactivate_member(obj, by=request.user)
 
+    def _for_each(self, request, users, service, done):
+        """`service(user, by=…)` for each account of `users`, then `done` (counting them) as the message."""
+        for user in users:
+            service(user, by=request.user)
+        messages.success(request, done % {"count": len(users)})
+
     @admin.action(description=_("Désactiver les comptes sélectionnés (fin immédiate des sessions)"))
     def deactivate(self, request, queryset):
         users = list(self._changeable(request, queryset).exclude(pk=request.user.pk))
-        for user in users:
-            services.deactivate_member(user, by=request.user)
-        messages.success(
-            request,
-            ngettext("%(count)d compte désactivé.", "%(count)d comptes désactivés.", len(users))
-            % {"count": len(users)},
-        )
+        done = ngettext_lazy("%(count)d compte désactivé.", "%(count)d comptes désactivés.", "count")
+        self._for_each(request, users, services.deactivate_member, done)
 
     @admin.action(description=_("Réactiver les comptes sélectionnés"))
     def reactivate(self, request, queryset):
         users = list(self._changeable(request, queryset))
-        for user in users:
-            services.reactivate_member(user, by=request.user)
-        messages.success(
-            request,
-            ngettext("%(count)d compte réactivé.", "%(count)d comptes réactivés.", len(users))
-            % {"count": len(users)},
-        )
+        done = ngettext_lazy("%(count)d compte réactivé.", "%(count)d comptes réactivés.", "count")
+        self._for_each(request, users, services.reactivate_member, done)
 
     @admin.action(description=_("Renvoyer l'invitation (comptes sans mot de passe)"))
     def resend_invitation(self, request, queryset):
         users = [u for u in queryset.filter(is_active=True) if not u.has_usable_password()]
-        for user in users:
-            services.send_invitation(user, by=request.user)
-        messages.success(
-            request,
-            ngettext("%(count)d invitation renvoyée.", "%(count)d invitations renvoyées.", len(users))
-            % {"count": len(users)},
-        )
+        done = ngettext_lazy("%(count)d invitation renvoyée.", "%(count)d invitations renvoyées.", "count")
+        self._for_each(request, users, services.send_invitation, done)
 
 
 class ChildInline(StaffAdminMixin, admin.TabularInline):
@@ -315,13 +307,8 @@ class OrganisationAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdm
             .order_by("name")  # an aggregate drops Meta.ordering; the autocomplete paginates this
         )
 
-    @admin.display(description=_("membres"), ordering="_member_count")
-    def member_count(self, obj):
-        return obj._member_count
-
-    @admin.display(description=_("dispositifs"), ordering="_dispositif_count")
-    def dispositif_count(self, obj):
-        return obj._dispositif_count
+    member_count = annotation_column("_member_count", _("membres"))
+    dispositif_count = annotation_column("_dispositif_count", _("dispositifs"))
 
 
 @admin.register(Adhesion)
@@ -351,21 +338,7 @@ class DispositifAdminForm(forms.ModelForm):
 
     class Meta:
         model = Dispositif
-        fields = [
-            "organisation",
-            "title",
-            "kind",
-            "maturity",
-            "needs",
-            "publics",
-            "summary",
-            "description",
-            "access",
-            "contact",
-            "links",
-            "is_model",
-            "model_of",
-        ]
+        fields = ["organisation", "title", *DISPOSITIF_DESCRIPTION_FIELDS, "model_of"]
 
 
 @admin.register(Dispositif)
@@ -422,9 +395,7 @@ class CharteAdmin(StaffAdminMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("acceptations"), ordering="_acceptation_count")
-    def acceptation_count(self, obj):
-        return obj._acceptation_count
+    acceptation_count = annotation_column("_acceptation_count", _("acceptations"))
 
     @admin.display(description=_("en vigueur"), boolean=True)
     def in_force(self, obj):

@@ -98,6 +98,21 @@ def organisation_label(organisation):
     return organisation.nom_complet
 
 
+# What describes a scheme, edited alike on the site (DispositifForm) and in the admin, in this order.
+DISPOSITIF_DESCRIPTION_FIELDS = [
+    "kind",
+    "maturity",
+    "needs",
+    "publics",
+    "summary",
+    "description",
+    "access",
+    "contact",
+    "links",
+    "is_model",
+]
+
+
 class DispositifForm(DsfrBaseForm, forms.ModelForm):
     """Propose or edit a scheme. `organisations` is what the author may write for (see permissions)."""
 
@@ -121,20 +136,7 @@ class DispositifForm(DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Dispositif
-        fields = [
-            "title",
-            "organisation",
-            "kind",
-            "maturity",
-            "needs",
-            "publics",
-            "summary",
-            "description",
-            "access",
-            "contact",
-            "links",
-            "is_model",
-        ]
+        fields = ["title", "organisation", *DISPOSITIF_DESCRIPTION_FIELDS]
         labels = {
             "is_model": _("Proposer ce dispositif comme modèle que d'autres organisations peuvent adopter")
         }

@@ -22,54 +22,43 @@ def _context(inscription, **extra):
     }
 
 
-def _invitation(inscription, method="REQUEST"):
+def _invitation(inscription, method):
     ics = atelier_ics(inscription.atelier, attendee=inscription.user, method=method)
     return [(f"atelier-{inscription.atelier.number}.ics", ics, ICS_MIMETYPE)]
 
 
+def _send(template_prefix, inscription, *, invitation=None, **extra):
+    """Email the registered person about their registration; `invitation` is the calendar method of the
+    .ics attached (REQUEST puts the workshop in their calendar, CANCEL takes it out), none if None."""
+    send_templated_email(
+        template_prefix,
+        [inscription.user.email],
+        _context(inscription, **extra),
+        attachments=_invitation(inscription, invitation) if invitation else (),
+    )
+
+
 def send_confirmation(inscription):
     """Registration confirmed: the invitation (.ics) is attached."""
-    send_templated_email(
-        "ateliers/emails/inscription_confirmee",
-        [inscription.user.email],
-        _context(inscription),
-        attachments=_invitation(inscription),
-    )
+    _send("ateliers/emails/inscription_confirmee", inscription, invitation="REQUEST")
 
 
 def send_waiting_list_notice(inscription, *, position):
-    send_templated_email(
-        "ateliers/emails/liste_attente", [inscription.user.email], _context(inscription, position=position)
-    )
+    _send("ateliers/emails/liste_attente", inscription, position=position)
 
 
 def send_promotion(inscription):
     """A seat freed up: the first in line is now registered; the invitation comes with it."""
-    send_templated_email(
-        "ateliers/emails/promotion",
-        [inscription.user.email],
-        _context(inscription),
-        attachments=_invitation(inscription),
-    )
+    _send("ateliers/emails/promotion", inscription, invitation="REQUEST")
 
 
 def send_cancellation_confirmation(inscription):
-    send_templated_email("ateliers/emails/desinscription", [inscription.user.email], _context(inscription))
+    _send("ateliers/emails/desinscription", inscription)
 
 
 def send_reminder(inscription):
-    send_templated_email(
-        "ateliers/emails/rappel",
-        [inscription.user.email],
-        _context(inscription),
-        attachments=_invitation(inscription),
-    )
+    _send("ateliers/emails/rappel", inscription, invitation="REQUEST")
 
 
 def send_atelier_cancelled(inscription, *, reason):
-    send_templated_email(
-        "ateliers/emails/atelier_annule",
-        [inscription.user.email],
-        _context(inscription, reason=reason),
-        attachments=_invitation(inscription, method="CANCEL"),
-    )
+    _send("ateliers/emails/atelier_annule", inscription, invitation="CANCEL", reason=reason)

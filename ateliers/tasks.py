@@ -8,7 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import attestations, versions
 from ateliers.services import inscriptions
 
 
@@ -21,37 +21,31 @@ def send_due_reminders():
 # --- Livret de restitution ---------------------------------------------------------------------------
 # Long, idempotent renders: acknowledged only once done (a killed worker's message is redelivered),
 # bounded by soft and hard time limits; a version's state lives on its Livret row.
+RENDER_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": settings.LIVRET_SOFT_TIME_LIMIT,
+    "time_limit": settings.LIVRET_TIME_LIMIT,
+}
 
 
-@shared_task(
-    name="ateliers.render_livret",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.LIVRET_SOFT_TIME_LIMIT,
-    time_limit=settings.LIVRET_TIME_LIMIT,
-)
+@shared_task(name="ateliers.render_livret", **RENDER_OPTIONS)
 def render_livret(*, livret_pk):
     """Render one booklet version; a ready or failed version is left as it is (idempotent)."""
-    livret = livret_service.render_version(livret_pk)
+    livret = versions.render_version(livret_pk)
     return livret.status if livret else None
 
 
-livret_service.RENDER.bind(render_livret)
+versions.RENDER.bind(render_livret)
 
 
-@shared_task(
-    name="ateliers.render_attestations",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.LIVRET_SOFT_TIME_LIMIT,
-    time_limit=settings.LIVRET_TIME_LIMIT,
-)
+@shared_task(name="ateliers.render_attestations", **RENDER_OPTIONS)
 def render_attestations(*, atelier_pk):
     """Render the attendance certificates of a workshop's present participants still without one."""
-    return livret_service.render_attestations(atelier_pk)
+    return attestations.render_attestations(atelier_pk)
 
 
-livret_service.RENDER_ATTESTATIONS.bind(render_attestations)
+versions.RENDER_ATTESTATIONS.bind(render_attestations)
 
 
 @shared_task(name="ateliers.sweep_stuck_livrets")
@@ -60,5 +54,5 @@ def sweep_stuck_livrets(*, older_than_seconds=None):
     kwargs = {}
     if older_than_seconds is not None:
         kwargs["older_than"] = timedelta(seconds=older_than_seconds)
-    result = livret_service.sweep_stuck(**kwargs)
+    result = versions.sweep_stuck(**kwargs)
     return {"requeued": result.requeued, "failed": result.failed}

@@ -54,6 +54,7 @@ from weasyprint import HTML  # noqa: E402
 from accompagnement.models import Charte, User  # noqa: E402
 from accompagnement.services import accept_charte  # noqa: E402
 from ateliers.livret.services import rendu as livret_service  # noqa: E402
+from ateliers.livret.services import versions  # noqa: E402
 from ateliers.models import Livret, Sequence  # noqa: E402
 from fabrique.celery import app  # noqa: E402
 from fabrique.core import demo  # noqa: E402
@@ -186,7 +187,7 @@ def bench_end_to_end(atelier, bare_median):
     )
 
     def generate():
-        livret = livret_service.request_version(atelier, by=staff)  # enqueued on commit (autocommit)
+        livret = versions.request_version(atelier, by=staff)  # enqueued on commit (autocommit)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             status = Livret.objects.filter(pk=livret.pk).values_list("status", flat=True).get()

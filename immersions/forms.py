@@ -30,6 +30,10 @@ def _belongs_to(service, organisation):
     return organisation is not None and organisation.pk in (service.parent_id, service.parent.parent_id)
 
 
+# The agent's identity, the same four fields on an immersion and an agreement (models.Mobilite).
+AGENT_FIELDS = ["agent_name", "agent_email", "agent_grade", "agent_categorie"]
+
+
 class PartiesFormMixin:
     """Origin, host and their services; the user declares only for an organisation they lead for."""
 
@@ -91,10 +95,7 @@ class ImmersionForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Immersion
         fields = [
-            "agent_name",
-            "agent_email",
-            "agent_grade",
-            "agent_categorie",
+            *AGENT_FIELDS,
             "origin",
             "origin_service",
             "manager_name",
@@ -137,10 +138,7 @@ class EchangeForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = EchangeTalent
         fields = [
-            "agent_name",
-            "agent_email",
-            "agent_grade",
-            "agent_categorie",
+            *AGENT_FIELDS,
             "origin",
             "origin_service",
             "fonction_critique",

@@ -57,6 +57,22 @@ def _email(user):
     return (user.email or "").lower()
 
 
+def _may_take_step(steps, sides, user, obj, to):
+    """Whether one of the sides `user` acts for on `obj` owns the step to `to` in the `steps` map."""
+    owners = steps.get((obj.status, to))
+    return bool(owners and owners & sides(user, obj))
+
+
+def _steps_open(steps, sides, user, obj, *, besides=()):
+    """The statuses `user` may move `obj` to, in the map's order, but those `besides` (own forms)."""
+    own = sides(user, obj)
+    return [
+        to
+        for (source, to), owners in steps.items()
+        if source == obj.status and to not in besides and owners & own
+    ]
+
+
 # --- Immersions -----------------------------------------------------------------------------------
 
 
@@ -100,18 +116,14 @@ def immersion_sides(user, immersion):
 
 
 def can_transition_immersion(user, immersion, to):
-    owners = IMMERSION_STEPS.get((immersion.status, to))
-    return bool(owners and owners & immersion_sides(user, immersion))
+    return _may_take_step(IMMERSION_STEPS, immersion_sides, user, immersion, to)
 
 
 def immersion_actions(user, immersion):
     """The statuses the user may move this immersion to (the bilan has its own form)."""
-    sides = immersion_sides(user, immersion)
-    return [
-        to
-        for (source, to), owners in IMMERSION_STEPS.items()
-        if source == immersion.status and to != ImmersionStatus.BILAN_FAIT and owners & sides
-    ]
+    return _steps_open(
+        IMMERSION_STEPS, immersion_sides, user, immersion, besides={ImmersionStatus.BILAN_FAIT}
+    )
 
 
 def can_declare_immersion(user):
@@ -180,19 +192,13 @@ def echange_sides(user, echange):
 
 
 def can_transition_echange(user, echange, to):
-    owners = ECHANGE_STEPS.get((echange.status, to))
-    return bool(owners and owners & echange_sides(user, echange))
+    return _may_take_step(ECHANGE_STEPS, echange_sides, user, echange, to)
 
 
 def echange_actions(user, echange):
     """Statuses reachable through the plain transition form (return and signature have their own)."""
-    sides = echange_sides(user, echange)
     special = {EchangeStatus.RETOUR_PREPARE, EchangeStatus.SIGNEE}
-    return [
-        to
-        for (source, to), owners in ECHANGE_STEPS.items()
-        if source == echange.status and to not in special and owners & sides
-    ]
+    return _steps_open(ECHANGE_STEPS, echange_sides, user, echange, besides=special)
 
 
 def echange_parties_to_agree(user, echange):

@@ -27,7 +27,7 @@ from ateliers.models import (
 )
 from ateliers.services import atelier as atelier_services
 from ateliers.services.atelier import TransitionError
-from fabrique.core.admin import TransitionLogInline
+from fabrique.core.admin import TransitionLogInline, annotation_column
 
 
 @admin.register(Programme)
@@ -152,13 +152,8 @@ class AtelierAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("inscrits"), ordering="_confirmed")
-    def confirmed(self, obj):
-        return obj._confirmed
-
-    @admin.display(description=_("en attente"), ordering="_waiting")
-    def waiting(self, obj):
-        return obj._waiting
+    confirmed = annotation_column("_confirmed", _("inscrits"))
+    waiting = annotation_column("_waiting", _("en attente"))
 
     @admin.display(description=_("le jour J"))
     def staff_links(self, obj):

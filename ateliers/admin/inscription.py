@@ -286,18 +286,23 @@ class InscriptionAdmin(OrganisationNommeeMixin, ImportMixin, admin.ModelAdmin):
         query = urlencode(self.stored_file(form))
         return HttpResponseRedirect(f"{reverse('admin:ateliers_inscription_import_preview')}?{query}")
 
-    @admin.action(description=_("Faire passer de la liste d'attente aux inscrits"))
-    def promote(self, request, queryset):
+    def _each(self, request, inscriptions, service):
+        """`service(inscription, by=…)` for each registration, a refused one saying why (its
+        RegistrationError as an error message); the number that went through."""
         done = 0
-        for inscription in queryset.filter(status=InscriptionStatus.LISTE_ATTENTE).order_by(
-            "created_at", "pk"
-        ):
+        for inscription in inscriptions:
             try:
-                inscription_services.promote(inscription, by=request.user)
+                service(inscription, by=request.user)
             except RegistrationError as error:
                 messages.error(request, error.message)
             else:
                 done += 1
+        return done
+
+    @admin.action(description=_("Faire passer de la liste d'attente aux inscrits"))
+    def promote(self, request, queryset):
+        waiting = queryset.filter(status=InscriptionStatus.LISTE_ATTENTE).order_by("created_at", "pk")
+        done = self._each(request, waiting, inscription_services.promote)
         messages.success(request, _("%(count)s inscription(s) confirmée(s).") % {"count": done})
 
     def _mark(self, request, queryset, presence):
@@ -319,14 +324,8 @@ class InscriptionAdmin(OrganisationNommeeMixin, ImportMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Annuler les inscriptions (la place va au premier en attente)"))
     def cancel(self, request, queryset):
-        done = 0
-        for inscription in queryset.exclude(status=InscriptionStatus.ANNULE).select_related("atelier"):
-            try:
-                inscription_services.cancel(inscription, by=request.user)
-            except RegistrationError as error:
-                messages.error(request, error.message)
-            else:
-                done += 1
+        selected = queryset.exclude(status=InscriptionStatus.ANNULE).select_related("atelier")
+        done = self._each(request, selected, inscription_services.cancel)
         messages.success(request, _("%(count)s inscription(s) annulée(s).") % {"count": done})
 
 

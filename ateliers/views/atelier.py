@@ -282,6 +282,17 @@ def mes_inscriptions(request):
     )
 
 
+def _atelier_crumbs(atelier, current):
+    """The breadcrumb of a page under a workshop: Ateliers › the workshop › `current`."""
+    return {
+        "links": [
+            {"url": reverse("ateliers:programme"), "title": _("Ateliers")},
+            {"url": reverse("ateliers:atelier_detail", args=[atelier.pk]), "title": str(atelier)},
+        ],
+        "current": current,
+    }
+
+
 def participants(request, pk):
     """Confirmed participants who agreed to appear, under the booklet's headings (services.annexe);
     members only."""
@@ -302,13 +313,7 @@ def participants(request, pk):
             "can_manage": permissions.can_manage(request.user),
             "shown_count": len(shown),
             "hidden_count": len(confirmed) - len(shown),
-            "breadcrumb_data": {
-                "links": [
-                    {"url": reverse("ateliers:programme"), "title": _("Ateliers")},
-                    {"url": reverse("ateliers:atelier_detail", args=[atelier.pk]), "title": str(atelier)},
-                ],
-                "current": _("Participants"),
-            },
+            "breadcrumb_data": _atelier_crumbs(atelier, _("Participants")),
         },
     )
 
@@ -359,13 +364,7 @@ def emargement(request, pk):
             "shown_count": len(rows),
             "form": form,
             "present_count": sum(1 for i in rows if i.presence == Presence.PRESENT),
-            "breadcrumb_data": {
-                "links": [
-                    {"url": reverse("ateliers:programme"), "title": _("Ateliers")},
-                    {"url": reverse("ateliers:atelier_detail", args=[atelier.pk]), "title": str(atelier)},
-                ],
-                "current": _("Émargement"),
-            },
+            "breadcrumb_data": _atelier_crumbs(atelier, _("Émargement")),
         },
     )
 

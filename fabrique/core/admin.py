@@ -19,3 +19,14 @@ class TransitionLogInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def annotation_column(annotation, description):
+    """A changelist column showing the annotation `annotation` the ModelAdmin's `get_queryset` adds (a
+    count, say), sortable by it: `member_count = annotation_column("_member_count", _("membres"))`."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(self, obj):
+        return getattr(obj, annotation)
+
+    return column

@@ -2,9 +2,12 @@
 
 Both are declared by a lead, kept as a draft until submitted, then moved through their workflow one step
 at a time from their detail page (each step a small form). The views below are Django's generic views
-with that behaviour; `immersions.py` and `echanges.py` subclass them once per kind, setting the model,
-templates, titles and the services to call.
+with that behaviour; `immersions.py` and `echanges.py` describe their kind once (a `DeclarationKind`: its
+permissions and services) and subclass the views, setting the kind, templates and titles.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
@@ -53,25 +56,41 @@ def action_forms(actions, status, bound=None):
     return forms
 
 
-class DeclarationMixin:
-    """What one kind of declaration tells the views below; set once per kind (immersion, agreement)."""
+@dataclass(frozen=True)
+class DeclarationKind:
+    """One kind of declaration (immersion, agreement) as the views below need it: its names, its statuses,
+    and the functions of its permissions and services modules they call."""
 
-    url = ""  # prefix of its URL names: "<url>_list", "<url>_detail"
-    crumb = ""  # the breadcrumb's name of its list
-    statuses = None  # its status enum (BROUILLON, SOUMISE, ...)
+    model: type
+    url: str  # prefix of its URL names: "<url>_list", "<url>_detail"
+    crumb: str  # the breadcrumb's name of its list
+    statuses: type  # its status enum (BROUILLON, SOUMISE, ...)
+    detail_queryset: Callable  # (user): the rows the user may see, with what their detail page shows
+    visible_to: Callable  # (user, queryset): the rows of `queryset` the user may see
+    can_edit: Callable  # (user, obj)
+    can_transition: Callable  # (user, obj, to)
+    create: Callable  # (obj, *, by): the row saved; the first one when the same form comes twice
+    update: Callable  # (obj, *, fields, by)
+    transition: Callable  # (obj, to, *, by, **kwargs): True if the status changed
+
+
+class DeclarationMixin:
+    """The views below for one kind of declaration: set `kind` once per kind (immersion, agreement)."""
+
+    kind = None  # a DeclarationKind
 
     def can_transition(self, obj, to):
-        raise NotImplementedError
+        return self.kind.can_transition(self.request.user, obj, to)
 
     def transition(self, obj, to, **kwargs):
         """Make the step `to` for the user (the kind's service); True if the status changed."""
-        raise NotImplementedError
+        return self.kind.transition(obj, to, by=self.request.user, **kwargs)
 
     def list_crumb(self):
-        return (reverse(f"{self.url}_list"), self.crumb)
+        return (reverse(f"{self.kind.url}_list"), self.kind.crumb)
 
     def redirect_to_detail(self, obj):
-        return redirect(f"{self.url}_detail", pk=obj.pk)
+        return redirect(f"{self.kind.url}_detail", pk=obj.pk)
 
 
 class DeclarationListView(DeclarationMixin, FilterView):
@@ -80,6 +99,9 @@ class DeclarationListView(DeclarationMixin, FilterView):
     paginate_by = PAGE_SIZE
     strict = False  # a filter field with an invalid value is left out; the list is not emptied
     title = ""
+
+    def get_queryset(self):
+        return self.kind.visible_to(self.request.user, self.kind.model.objects.with_relations())
 
     def paginate_queryset(self, queryset, page_size):
         # An unknown or out-of-range page number shows the nearest page (Paginator.get_page), not a 404.
@@ -91,7 +113,7 @@ class DeclarationListView(DeclarationMixin, FilterView):
         return super().get_context_data(
             title=self.title,
             can_declare=perms.can_declare_immersion(self.request.user),
-            breadcrumb_data=crumbs(self.crumb),
+            breadcrumb_data=crumbs(self.kind.crumb),
             **kwargs,
         )
 
@@ -101,13 +123,6 @@ class DeclarationFormMixin(DeclarationMixin):
 
     title = ""
     submitted = ""  # the message once submitted
-
-    def save_new(self, obj):
-        """Create `obj` (the kind's service); a second submission of the same form returns the first row."""
-        raise NotImplementedError
-
-    def save_changes(self, obj, fields):
-        raise NotImplementedError
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -130,7 +145,7 @@ class DeclarationFormMixin(DeclarationMixin):
         obj = form.save(commit=False)
         if self.object is None:
             obj.creation_token = form.cleaned_data.get("creation_token")
-            saved = self.save_new(obj)
+            saved = self.kind.create(obj, by=request.user)
             if saved is not obj:  # the same form submitted again (a double click): nothing new
                 messages.info(
                     request, _("Cette déclaration était déjà enregistrée : rien n'a été créé en double.")
@@ -138,13 +153,13 @@ class DeclarationFormMixin(DeclarationMixin):
                 return self.redirect_to_detail(saved)
         else:
             try:
-                self.save_changes(obj, form.Meta.fields)
+                self.kind.update(obj, fields=form.Meta.fields, by=request.user)
             except TransitionError as error:
                 messages.error(request, error.message)
                 return self.redirect_to_detail(obj)
-        submitted = self.statuses.SOUMISE
+        submitted = self.kind.statuses.SOUMISE
         if "soumettre" in request.POST and self.can_transition(obj, submitted):
-            self.transition(obj, submitted, expected=self.statuses.BROUILLON)
+            self.transition(obj, submitted, expected=self.kind.statuses.BROUILLON)
             messages.success(request, self.submitted)
         elif "soumettre" in request.POST:
             messages.warning(
@@ -163,21 +178,36 @@ class DeclarationCreateView(UserPassesTestMixin, DeclarationFormMixin, CreateVie
 
 
 class DeclarationUpdateView(DeclarationFormMixin, UpdateView):
-    def can_edit(self, obj):
-        raise NotImplementedError
+    def get_queryset(self):
+        return self.kind.detail_queryset(self.request.user)
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if not self.can_edit(obj):
+        if not self.kind.can_edit(self.request.user, obj):
             raise PermissionDenied
         return obj
 
 
 class DeclarationDetailView(DeclarationMixin, DetailView):
-    """The detail page; its POST-only subclasses render it again with a refused form (400)."""
+    """The detail page; its POST-only subclasses render it again with a refused form (400), or make their
+    change through `apply`."""
+
+    def get_queryset(self):
+        return self.kind.detail_queryset(self.request.user)
 
     def render_refused(self, **forms):
         return self.render_to_response(self.get_context_data(**forms), status=400)
+
+    def apply(self, service, obj, success, **kwargs):
+        """Make the change `service(obj, by=user, **kwargs)`; its refusal (a TransitionError) becomes the
+        error message, else `success` is shown; then back to the detail page."""
+        try:
+            service(obj, by=self.request.user, **kwargs)
+        except TransitionError as error:
+            messages.error(self.request, error.message)
+        else:
+            messages.success(self.request, success)
+        return self.redirect_to_detail(obj)
 
 
 class StepMixin:

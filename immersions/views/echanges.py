@@ -19,6 +19,7 @@ from immersions.services import documents, echanges
 from immersions.views.declarations import (
     DeclarationCreateView,
     DeclarationDetailView,
+    DeclarationKind,
     DeclarationListView,
     DeclarationUpdateView,
     StepMixin,
@@ -43,37 +44,33 @@ def get_echange(request, pk):
     return get_object_or_404(echange_queryset(request.user), pk=pk)
 
 
-class EchangeMixin:
-    url = "immersions:echange"
-    crumb = gettext_lazy("Échanges de talents")
-    statuses = EchangeStatus
+ECHANGE = DeclarationKind(
+    model=EchangeTalent,
+    url="immersions:echange",
+    crumb=gettext_lazy("Échanges de talents"),
+    statuses=EchangeStatus,
+    detail_queryset=echange_queryset,
+    visible_to=perms.echange_visible_to,
+    can_edit=perms.can_edit_echange,
+    can_transition=perms.can_transition_echange,
+    create=echanges.create_echange,
+    update=echanges.update_echange,
+    transition=echanges.transition_echange,
+)
 
-    def can_transition(self, echange, to):
-        return perms.can_transition_echange(self.request.user, echange, to)
 
-    def transition(self, echange, to, **kwargs):
-        return echanges.transition_echange(echange, to, by=self.request.user, **kwargs)
-
-
-class EchangeListView(EchangeMixin, DeclarationListView):
+class EchangeListView(DeclarationListView):
+    kind = ECHANGE
     filterset_class = EchangeFilter
     template_name = "immersions/echange_list.html"
     title = gettext_lazy("Conventions d'échange de talents")
 
-    def get_queryset(self):
-        return perms.echange_visible_to(self.request.user, EchangeTalent.objects.with_relations())
 
-
-class EchangeFormMixin(EchangeMixin):
+class EchangeFormMixin:
+    kind = ECHANGE
     form_class = EchangeForm
     template_name = "immersions/echange_form.html"
     submitted = gettext_lazy("Convention soumise à la structure d'origine.")
-
-    def save_new(self, echange):
-        return echanges.create_echange(echange, by=self.request.user)
-
-    def save_changes(self, echange, fields):
-        echanges.update_echange(echange, fields=fields, by=self.request.user)
 
 
 class EchangeCreateView(EchangeFormMixin, DeclarationCreateView):
@@ -83,18 +80,10 @@ class EchangeCreateView(EchangeFormMixin, DeclarationCreateView):
 class EchangeUpdateView(EchangeFormMixin, DeclarationUpdateView):
     title = gettext_lazy("Modifier la convention")
 
-    def get_queryset(self):
-        return echange_queryset(self.request.user)
 
-    def can_edit(self, echange):
-        return perms.can_edit_echange(self.request.user, echange)
-
-
-class EchangeDetailView(EchangeMixin, DeclarationDetailView):
+class EchangeDetailView(DeclarationDetailView):
+    kind = ECHANGE
     template_name = "immersions/echange_detail.html"
-
-    def get_queryset(self):
-        return echange_queryset(self.request.user)
 
     def get_context_data(self, *, bound=None, retour_form=None, derogation_form=None, **kwargs):
         user, echange = self.request.user, self.object
@@ -144,13 +133,7 @@ class EchangeReturnView(EchangeDetailView):
         form = RetourForm(request.POST, instance=EchangeTalent.objects.get(pk=echange.pk))
         if not form.is_valid():
             return self.render_refused(retour_form=form)
-        try:
-            echanges.prepare_return(echange, by=request.user, **form.cleaned_data)
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Retour enregistré."))
-        return self.redirect_to_detail(echange)
+        return self.apply(echanges.prepare_return, echange, _("Retour enregistré."), **form.cleaned_data)
 
 
 class EchangeDerogationView(EchangeDetailView):
@@ -165,13 +148,12 @@ class EchangeDerogationView(EchangeDetailView):
         form = DerogationForm(request.POST)
         if not form.is_valid():
             return self.render_refused(derogation_form=form)
-        try:
-            echanges.grant_derogation(echange, by=request.user, reason=form.cleaned_data["reason"])
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Dérogation enregistrée."))
-        return self.redirect_to_detail(echange)
+        return self.apply(
+            echanges.grant_derogation,
+            echange,
+            _("Dérogation enregistrée."),
+            reason=form.cleaned_data["reason"],
+        )
 
 
 @require_POST

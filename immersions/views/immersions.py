@@ -20,6 +20,7 @@ from immersions.services import documents, immersions
 from immersions.views.declarations import (
     DeclarationCreateView,
     DeclarationDetailView,
+    DeclarationKind,
     DeclarationListView,
     DeclarationUpdateView,
     StepMixin,
@@ -38,37 +39,33 @@ def get_immersion(request, pk):
     return get_object_or_404(immersion_queryset(request.user), pk=pk)
 
 
-class ImmersionMixin:
-    url = "immersions:immersion"
-    crumb = gettext_lazy("Immersions")
-    statuses = ImmersionStatus
+IMMERSION = DeclarationKind(
+    model=Immersion,
+    url="immersions:immersion",
+    crumb=gettext_lazy("Immersions"),
+    statuses=ImmersionStatus,
+    detail_queryset=immersion_queryset,
+    visible_to=perms.immersion_visible_to,
+    can_edit=perms.can_edit_immersion,
+    can_transition=perms.can_transition_immersion,
+    create=immersions.create_immersion,
+    update=immersions.update_immersion,
+    transition=immersions.transition_immersion,
+)
 
-    def can_transition(self, immersion, to):
-        return perms.can_transition_immersion(self.request.user, immersion, to)
 
-    def transition(self, immersion, to, **kwargs):
-        return immersions.transition_immersion(immersion, to, by=self.request.user, **kwargs)
-
-
-class ImmersionListView(ImmersionMixin, DeclarationListView):
+class ImmersionListView(DeclarationListView):
+    kind = IMMERSION
     filterset_class = ImmersionFilter
     template_name = "immersions/immersion_list.html"
     title = gettext_lazy("Périodes d'immersion")
 
-    def get_queryset(self):
-        return perms.immersion_visible_to(self.request.user, Immersion.objects.with_relations())
 
-
-class ImmersionFormMixin(ImmersionMixin):
+class ImmersionFormMixin:
+    kind = IMMERSION
     form_class = ImmersionForm
     template_name = "immersions/immersion_form.html"
     submitted = gettext_lazy("Immersion soumise à la structure d'origine.")
-
-    def save_new(self, immersion):
-        return immersions.create_immersion(immersion, by=self.request.user)
-
-    def save_changes(self, immersion, fields):
-        immersions.update_immersion(immersion, fields=fields, by=self.request.user)
 
 
 class ImmersionCreateView(ImmersionFormMixin, DeclarationCreateView):
@@ -78,18 +75,10 @@ class ImmersionCreateView(ImmersionFormMixin, DeclarationCreateView):
 class ImmersionUpdateView(ImmersionFormMixin, DeclarationUpdateView):
     title = gettext_lazy("Modifier l'immersion")
 
-    def get_queryset(self):
-        return perms.immersion_visible_to(self.request.user)
 
-    def can_edit(self, immersion):
-        return perms.can_edit_immersion(self.request.user, immersion)
-
-
-class ImmersionDetailView(ImmersionMixin, DeclarationDetailView):
+class ImmersionDetailView(DeclarationDetailView):
+    kind = IMMERSION
     template_name = "immersions/immersion_detail.html"
-
-    def get_queryset(self):
-        return immersion_queryset(self.request.user)
 
     def get_context_data(self, *, bound=None, **kwargs):
         user, immersion = self.request.user, self.object

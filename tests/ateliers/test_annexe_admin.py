@@ -1,8 +1,6 @@
 """The network's defaults for the participant lists, and the booklets' own, in the admin."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ateliers.enums import FormatNom, RegroupementEtablissements
@@ -55,7 +53,9 @@ def test_admin_reglage_annexe_booklet_row_lists_its_headings(client, staff, atel
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_admin_reglage_annexe_changelist_query_count_is_fixed(client, staff, count):
+def test_admin_reglage_annexe_changelist_query_count_is_fixed(
+    client, staff, django_assert_num_queries, count
+):
     ReglageAnnexe.objects.create(atelier=None)
     for _index in range(count):
         reglage = ReglageAnnexe.objects.create(atelier=AtelierFactory())
@@ -63,9 +63,8 @@ def test_admin_reglage_annexe_changelist_query_count_is_fixed(client, staff, cou
     client.force_login(staff)
     url = reverse("admin:ateliers_reglageannexe_changelist")
     client.get(url)
-    with CaptureQueriesContext(connection) as captured:
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
-    assert len(captured.captured_queries) == 8
 
 
 def test_admin_reglage_annexe_closed_to_leads(client, lead):

@@ -15,6 +15,7 @@ from ateliers.models import Rapporteur, ReglageAnnexe, RubriqueAnnexe
 from tests.accompagnement.factories import UserFactory
 from tests.ateliers.annexe_factories import annexe_url, intitules, ministere
 from tests.ateliers.factories import InscriptionFactory
+from tests.concurrency import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -133,11 +134,7 @@ def test_livret_annexe_personnaliser_double_click_creates_one_setting(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(click, [(client,) for client in clients])
     assert errors == []
     assert statuses == [302, 302]
     reglage = ReglageAnnexe.objects.get(atelier=atelier_liste)

@@ -8,6 +8,7 @@ from ateliers.enums import InscriptionStatus
 from ateliers.models import Inscription
 from ateliers.services.inscriptions import register
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory, member_of
+from tests.concurrency import run_in_threads
 
 THREADS = 24
 
@@ -33,11 +34,7 @@ def test_racing_for_last_seats_confirms_exactly_capacity(postgresql, organisatio
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=race, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(race, [(person,) for person in people])
 
     assert errors == []
     assert len(results) == THREADS

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ateliers.enums import Presence
-from ateliers.livret.services import liens
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import liens, versions
 from ateliers.models import LienLivret, Livret
 from fabrique.core.enums import DocumentStatus
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+from tests.concurrency import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def ready_version(atelier, content):
 
 def publish(livret, staff, capture):
     with capture(execute=True):
-        livret_service.publish(livret, by=staff)
+        versions.publish(livret, by=staff)
     livret.refresh_from_db()
     return livret
 
@@ -127,7 +127,7 @@ def test_publish_sends_the_emails_only_after_commit(
 ):
     livret = ready_version(atelier, PDF_V1)
     with django_capture_on_commit_callbacks() as callbacks:
-        livret_service.publish(livret, by=staff)
+        versions.publish(livret, by=staff)
         assert mail.outbox == []
     assert mail.outbox == []
     assert LienLivret.objects.count() == 1
@@ -299,7 +299,7 @@ def test_create_link_stores_only_the_tokens_hash_and_expires_after_the_setting(i
 @pytest.mark.django_db(transaction=True)
 def test_consume_twice_at_once_downloads_once(postgresql, atelier, imported, staff):
     livret = ready_version(atelier, PDF_V1)
-    livret_service.publish(livret, by=staff, notify=False)
+    versions.publish(livret, by=staff, notify=False)
     token = liens.create_link(imported).token
     barrier, outcomes = threading.Barrier(2), []
 
@@ -312,11 +312,7 @@ def test_consume_twice_at_once_downloads_once(postgresql, atelier, imported, sta
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=download) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(download, [(), ()])
     assert sorted(outcomes, key=str) == sorted([livret.pk, liens.Refusal.UTILISE], key=str)
 
 

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from ateliers.enums import InscriptionStatus, Presence
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import versions
 from ateliers.models import Inscription, Intervenant, Livret
 from fabrique.core.enums import DocumentStatus
 from tests.accompagnement.factories import UserFactory
@@ -28,10 +28,10 @@ def atelier(db):
 @pytest.fixture
 def published(atelier, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        livret = livret_service.request_version(atelier, by=staff)
+        livret = versions.request_version(atelier, by=staff)
     livret.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.publish(livret, by=staff)
+        versions.publish(livret, by=staff)
     livret.refresh_from_db()
     return livret
 
@@ -94,7 +94,7 @@ def test_livret_download_refused_to_everyone_else(client, published, lead):
 
 def test_livret_download_for_every_member_once_spread(client, published, lead, staff):
     outsider = UserFactory()  # an account without any membership (an outside speaker, say)
-    published = livret_service.spread(published, by=staff)
+    published = versions.spread(published, by=staff)
     assert_pdf(log_in(client, lead).get(livret_url(published.atelier)))
     client.logout()
     assert log_in(client, outsider).get(livret_url(published.atelier)).status_code == 404
@@ -102,7 +102,7 @@ def test_livret_download_for_every_member_once_spread(client, published, lead, s
 
 def test_livret_download_404_before_publication(client, atelier, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.request_version(atelier, by=staff)
+        versions.request_version(atelier, by=staff)
     assert Livret.objects.get(atelier=atelier).status == DocumentStatus.PRET
     assert log_in(client, participant(atelier)).get(livret_url(atelier)).status_code == 404
     client.logout()

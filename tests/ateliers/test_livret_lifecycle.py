@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from ateliers.enums import Annexe2, AtelierStatus, InscriptionStatus, Presence
+from ateliers.livret.services import attestations, versions
 from ateliers.livret.services import rendu as livret_service
 from ateliers.livret.services.rendu import LivretError
 from ateliers.models import (
@@ -46,7 +47,7 @@ def read(file):
 
 def generate(atelier, staff, capture):
     with capture(execute=True):
-        livret = livret_service.request_version(atelier, by=staff)
+        livret = versions.request_version(atelier, by=staff)
         assert Livret.objects.get(pk=livret.pk).status == DocumentStatus.EN_ATTENTE  # nothing before commit
     livret.refresh_from_db()
     return livret
@@ -68,7 +69,7 @@ def test_livret_request_renders_after_commit(atelier, staff, django_capture_on_c
 
 def test_livret_request_refused_to_non_staff(atelier, lead):
     with pytest.raises(LivretError):
-        livret_service.request_version(atelier, by=lead)
+        versions.request_version(atelier, by=lead)
     assert not Livret.objects.exists()
 
 
@@ -107,14 +108,14 @@ def test_livret_publish_needs_a_ready_version_and_a_held_workshop(
 ):
     pending = Livret.objects.create(atelier=atelier, version=9)
     with pytest.raises(LivretError, match="prête"):
-        livret_service.publish(pending, by=staff)
+        versions.publish(pending, by=staff)
     livret = generate(atelier, staff, django_capture_on_commit_callbacks)
     type(atelier).objects.filter(pk=atelier.pk).update(status=AtelierStatus.INSCRIPTIONS_CLOSES)
     with pytest.raises(LivretError, match="Tenu"):
-        livret_service.publish(livret, by=staff)
+        versions.publish(livret, by=staff)
     type(atelier).objects.filter(pk=atelier.pk).update(status=AtelierStatus.TENU)
     with pytest.raises(LivretError):
-        livret_service.publish(livret, by=InscriptionFactory(atelier=atelier).user)
+        versions.publish(livret, by=InscriptionFactory(atelier=atelier).user)
     assert not Livret.objects.filter(published=True).exists()
 
 
@@ -125,7 +126,7 @@ def test_livret_publish_moves_the_workshop_tells_participants_and_renders_attest
     livret = generate(atelier, staff, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.publish(livret, by=staff)
+        versions.publish(livret, by=staff)
     livret.refresh_from_db()
     atelier.refresh_from_db()
     assert livret.published
@@ -144,7 +145,7 @@ def test_livret_publish_moves_the_workshop_tells_participants_and_renders_attest
     assert Attestation.objects.filter(inscription__atelier=atelier).count() == present.count() > 0
     # Publishing again is a no-op.
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.publish(livret, by=staff)
+        versions.publish(livret, by=staff)
     assert len(mail.outbox) == confirmed.count()
 
 
@@ -153,8 +154,8 @@ def test_livret_content_change_after_publication_means_a_new_version(
 ):
     first = generate(atelier, staff, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.publish(first, by=staff)
-        livret_service.spread(first, by=staff)
+        versions.publish(first, by=staff)
+        versions.spread(first, by=staff)
     first.refresh_from_db()
     first_bytes = read(first.file)
     contenu = ContenuSequence.objects.filter(sequence__atelier=atelier).first()
@@ -164,7 +165,7 @@ def test_livret_content_change_after_publication_means_a_new_version(
     second = generate(atelier, staff, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.publish(second, by=staff)
+        versions.publish(second, by=staff)
     first.refresh_from_db()
     second.refresh_from_db()
     assert not first.published
@@ -172,7 +173,7 @@ def test_livret_content_change_after_publication_means_a_new_version(
     assert second.diffuse_reseau  # spreading carries over to the new published version
     assert read(first.file) == first_bytes  # the old version is kept, untouched
     assert "Nouvelle version" in mail.outbox[0].subject
-    assert livret_service.published_version(atelier.pk) == second
+    assert versions.published_version(atelier.pk) == second
 
 
 @pytest.mark.parametrize("change", ["portrait", "photo", "annexe2", "separateur", "quatrieme"])
@@ -197,10 +198,10 @@ def test_livret_portrait_or_back_matter_change_means_a_new_version(atelier, chan
 def test_livret_spread_needs_the_published_version(atelier, staff, django_capture_on_commit_callbacks):
     livret = generate(atelier, staff, django_capture_on_commit_callbacks)
     with pytest.raises(LivretError):
-        livret_service.spread(livret, by=staff)
+        versions.spread(livret, by=staff)
     with django_capture_on_commit_callbacks(execute=True):
-        livret_service.publish(livret, by=staff)
-    livret = livret_service.spread(livret, by=staff)
+        versions.publish(livret, by=staff)
+    livret = versions.spread(livret, by=staff)
     assert livret.diffuse_reseau
     assert livret.diffuse_at
 
@@ -224,7 +225,7 @@ def test_livret_render_over_its_soft_time_limit_fails_with_the_reason(atelier, s
     def too_long(*args, **kwargs):
         raise SoftTimeLimitExceeded
 
-    monkeypatch.setattr(livret_service, "render_document", too_long)
+    monkeypatch.setattr(versions, "render_document", too_long)
     livret = Livret.objects.create(atelier=atelier, version=1, requested_by=staff)
     assert render_livret(livret_pk=livret.pk) == DocumentStatus.ECHEC
     livret.refresh_from_db()
@@ -290,8 +291,8 @@ def test_livret_sweep_requeues_then_fails_stuck_versions(atelier, django_capture
 def test_livret_attestation_for_present_participants_only(atelier):
     present = Inscription.objects.filter(atelier=atelier, presence=Presence.PRESENT).first()
     absent = Inscription.objects.filter(atelier=atelier, presence=Presence.ABSENT).first()
-    attestation = livret_service.render_attestation(present)
-    assert livret_service.render_attestation(present).pk == attestation.pk  # idempotent
+    attestation = attestations.render_attestation(present)
+    assert attestations.render_attestation(present).pk == attestation.pk  # idempotent
     reader = PdfReader(io.BytesIO(read(attestation.file)))
     text = " ".join(reader.pages[0].extract_text().split())
     assert "Attestation de participation" in text
@@ -299,7 +300,7 @@ def test_livret_attestation_for_present_participants_only(atelier):
     assert "Structurer une offre d'accompagnement personnalisé" in text
     assert len(reader.pages) == 1
     with pytest.raises(LivretError):
-        livret_service.render_attestation(absent)
+        attestations.render_attestation(absent)
 
 
 def test_livret_redelivered_too_often_fails_instead_of_looping(atelier):

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from pypdf import PdfReader
 
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import versions
 from ateliers.models import ContenuSequence, Intervenant, Livret
 from fabrique.celery import app
 from fabrique.core.enums import DocumentStatus
@@ -109,7 +109,7 @@ def test_livret_worker_killed_mid_render_still_ends_ready_with_one_file(
     first = start_worker("livret-a", queue, redis_url, settings.MEDIA_ROOT, tmp_path)
     second = None
     try:
-        livret = livret_service.request_version(atelier, by=staff)  # the staff action, enqueued on commit
+        livret = versions.request_version(atelier, by=staff)  # the staff action, enqueued on commit
         wait_for(lambda: status_of(livret) == DocumentStatus.EN_COURS, 90, "the first worker never started")
         first.send_signal(signal.SIGKILL)
         first.wait(10)
@@ -130,11 +130,11 @@ def test_livret_worker_killed_mid_render_still_ends_ready_with_one_file(
         assert content.startswith(b"%PDF")
         assert len(content) == livret.size
         # The sweep finds nothing left to do; running the same version again changes nothing.
-        assert livret_service.sweep_stuck(older_than=livret_service.STUCK_AFTER).requeued == []
+        assert versions.sweep_stuck(older_than=versions.STUCK_AFTER).requeued == []
         app.tasks["ateliers.render_livret"].delay(livret_pk=livret.pk)
         # The solo worker takes messages in order: once a version asked for afterwards is ready, the
         # duplicate has been handled.
-        later = livret_service.request_version(atelier, by=staff)
+        later = versions.request_version(atelier, by=staff)
         wait_for(lambda: status_of(later) == DocumentStatus.PRET, 120, "the second worker stopped working")
         livret.refresh_from_db()
         assert livret.attempts == 2
@@ -153,7 +153,7 @@ def test_livret_worker_killed_mid_render_still_ends_ready_with_one_file(
 def test_livret_worker_keeps_working_after_hostile_content(celery_worker, staff):
     atelier = make_booklet_atelier(participants=5, organisations=2)
     contenu = ContenuSequence.objects.filter(sequence__atelier=atelier).first()
-    versions = []
+    rendered = []
     for texte in (
         '<img src="file:///etc/passwd"><a rel="attachment" href="file:///etc/passwd">x</a>',
         "<ul><li>niveau" * 200 + "</li></ul>" * 200,
@@ -161,28 +161,28 @@ def test_livret_worker_keeps_working_after_hostile_content(celery_worker, staff)
         "<p>Un compte rendu ordinaire.</p>",
     ):
         ContenuSequence.objects.filter(pk=contenu.pk).update(texte=texte)
-        livret = livret_service.request_version(atelier, by=staff)
+        livret = versions.request_version(atelier, by=staff)
         wait_for(
             lambda livret=livret: status_of(livret) in {DocumentStatus.PRET, DocumentStatus.ECHEC},
             60,
             "the worker stopped working",
         )
-        versions.append(Livret.objects.get(pk=livret.pk))
-    assert [v.status for v in versions] == [
+        rendered.append(Livret.objects.get(pk=livret.pk))
+    assert [v.status for v in rendered] == [
         DocumentStatus.PRET,
         DocumentStatus.ECHEC,
         DocumentStatus.ECHEC,
         DocumentStatus.PRET,
     ]
-    assert "listes imbriquées" in versions[1].error
-    assert "trop volumineux" in versions[2].error
+    assert "listes imbriquées" in rendered[1].error
+    assert "trop volumineux" in rendered[2].error
 
 
 @pytest.mark.usefixtures("postgresql")
 def test_livret_worker_embeds_the_speakers_photos(celery_worker, staff):
     atelier = make_booklet_atelier(participants=3, organisations=1)
     give_portrait(Intervenant.objects.filter(sequences__atelier=atelier).first())
-    livret = livret_service.request_version(atelier, by=staff)
+    livret = versions.request_version(atelier, by=staff)
     wait_for(lambda: status_of(livret) == DocumentStatus.PRET, 60, "the worker did not render the booklet")
     livret.refresh_from_db()
     with livret.file.open("rb") as handle:

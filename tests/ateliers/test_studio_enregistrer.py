@@ -30,14 +30,8 @@ def test_enregistrer_json_saves_and_answers_the_new_revision(client, atelier, ra
 
 def test_enregistrer_json_stale_revision_answers_409_with_both_texts(client, atelier, rapporteur, staff):
     question = Question.objects.filter(sequence__atelier=atelier).first()
-    studio.save_block(
-        atelier,
-        "question",
-        question.pk,
-        {"question": "Leur question ?", "asked_by": ""},
-        revision=0,
-        by=staff,
-    )
+    theirs = {"question": "Leur question ?", "asked_by": ""}
+    studio.save_block(atelier, "question", question.pk, theirs, revision=0, by=staff)
     log_in(client, rapporteur)
     response = client.post(
         save_url(atelier, "question", question.pk),
@@ -157,14 +151,8 @@ def test_enregistrer_without_javascript_redirects_or_shows_both_texts(client, at
     assert response.status_code == 302
     page_url = reverse("ateliers:livret_sequence", args=[atelier.pk, sequence.pk])
     assert response["Location"] == f"{page_url}#bloc-sequence-{sequence.pk}"
-    studio.save_block(
-        atelier,
-        "sequence",
-        sequence.pk,
-        {"texte": "<p>Leur texte</p>", "points_cles": ""},
-        revision=1,
-        by=staff,
-    )
+    theirs = {"texte": "<p>Leur texte</p>", "points_cles": ""}
+    studio.save_block(atelier, "sequence", sequence.pk, theirs, revision=1, by=staff)
     response = client.post(
         url, {"texte": "Mon texte", "points_cles": "", "revision": 1, "retour": f"partie-{sequence.pk}"}
     )

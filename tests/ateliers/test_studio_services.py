@@ -11,6 +11,7 @@ from ateliers.models import ContenuSequence, Contribution, GroupeTravail, Questi
 from tests.accompagnement.factories import UserFactory
 from tests.ateliers.conftest import part
 from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.concurrency import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -27,23 +28,11 @@ def test_save_block_bumps_the_revision_and_records_the_writer(atelier, rapporteu
 
 def test_save_block_stale_revision_refused_with_both_texts(atelier, rapporteur, staff):
     sequence = part(atelier, "ouverture")
-    studio.save_block(
-        atelier,
-        "sequence",
-        sequence.pk,
-        {"texte": "<p>Leur texte</p>", "points_cles": ""},
-        revision=0,
-        by=staff,
-    )
+    theirs = {"texte": "<p>Leur texte</p>", "points_cles": ""}
+    mine = {"texte": "<p>Mon texte</p>", "points_cles": ""}
+    studio.save_block(atelier, "sequence", sequence.pk, theirs, revision=0, by=staff)
     with pytest.raises(Conflict) as refused:
-        studio.save_block(
-            atelier,
-            "sequence",
-            sequence.pk,
-            {"texte": "<p>Mon texte</p>", "points_cles": ""},
-            revision=0,
-            by=rapporteur,
-        )
+        studio.save_block(atelier, "sequence", sequence.pk, mine, revision=0, by=rapporteur)
     assert refused.value.revision == 1
     assert refused.value.theirs["texte"] == "<p>Leur texte</p>"
     assert refused.value.mine["texte"] == "<p>Mon texte</p>"
@@ -151,11 +140,7 @@ def test_save_block_two_writers_at_once_one_wins_one_sees_a_conflict(postgresql,
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=write, args=(text,)) for text in ("Un", "Deux")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(write, [("Un",), ("Deux",)])
     assert errors == []
     assert sorted(outcomes) == ["conflict", "saved"]
     assert ContenuSequence.objects.get(sequence=sequence).revision == 1

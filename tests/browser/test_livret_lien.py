@@ -5,8 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from ateliers.enums import Presence
-from ateliers.livret.services import liens
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import liens, versions
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 from tests.ateliers.test_liens import PDF_V1, ready_version, without_password
 from tests.browser.conftest import assert_accessible
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_signed_link_downloads_once_then_explains(page, staff, tmp_path):
     atelier = AtelierFactory(lancement=True)
     imported = without_password(InscriptionFactory(atelier=atelier, presence=Presence.PRESENT))
-    livret_service.publish(ready_version(atelier, PDF_V1), by=staff, notify=False)
+    versions.publish(ready_version(atelier, PDF_V1), by=staff, notify=False)
     path = reverse("ateliers:lien_livret", args=[liens.create_link(imported).token])
 
     page.goto(path)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from ateliers.admin.atelier import AtelierAdminForm
 from ateliers.enums import AtelierStatus, InscriptionStatus
-from ateliers.livret.services import rendu
+from ateliers.livret.services import versions
 from ateliers.models import Atelier, AtelierTransition, Inscription, InscriptionTransition, Livret
 from ateliers.services import atelier as atelier_services
 from ateliers.services import inscriptions
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 WORKFLOWS = {
     "atelier": atelier_services.WORKFLOW,
     "inscription": inscriptions.WORKFLOW,
-    "livret": rendu.WORKFLOW,
+    "livret": versions.WORKFLOW,
     "immersion": immersions.WORKFLOW,
     "echange": echanges.WORKFLOW,
 }
@@ -135,8 +135,8 @@ def test_registration_steps_are_logged(staff):
 def test_only_the_worker_moves_a_booklet_version(staff):
     livret = Livret.objects.create(atelier=AtelierFactory(), version=1)
     with pytest.raises(PermissionDenied):
-        rendu.WORKFLOW.transition(livret, DocumentStatus.EN_COURS, by=staff)
-    assert rendu.WORKFLOW.transition(livret, DocumentStatus.EN_COURS, by=None)
+        versions.WORKFLOW.transition(livret, DocumentStatus.EN_COURS, by=staff)
+    assert versions.WORKFLOW.transition(livret, DocumentStatus.EN_COURS, by=None)
     assert list(livret.transitions.values_list("to_status", "actor_label")) == [
         (DocumentStatus.EN_COURS, "Automatique")
     ]

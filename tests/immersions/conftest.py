@@ -25,6 +25,12 @@ def host(db):
 
 
 @pytest.fixture
+def parties(origin, origin_service, host):
+    """The organisations an immersion or an agreement runs between, as factory keywords."""
+    return {"origin": origin, "origin_service": origin_service, "host": host}
+
+
+@pytest.fixture
 def origin_lead(origin_service):
     """A lead attached to a direction of the origin ministry: acts for the whole ministry."""
     return AdhesionFactory(organisation=origin_service, user__email="lead.origine@exemple.gouv.fr").user
@@ -47,8 +53,8 @@ def participant(db):
 
 
 @pytest.fixture
-def immersion(origin, origin_service, host):
-    return ImmersionFactory(origin=origin, origin_service=origin_service, host=host)
+def immersion(parties):
+    return ImmersionFactory(**parties)
 
 
 def walk(immersion, *steps):

@@ -9,6 +9,7 @@ from immersions.enums import EchangeStatus
 from immersions.models import EchangeTalent
 from immersions.services import echanges as services
 from immersions.services.echanges import CapReachedError
+from tests.concurrency import run_in_threads
 from tests.immersions.factories import EchangeFactory
 
 S = EchangeStatus
@@ -35,11 +36,7 @@ def test_concurrent_validations_never_exceed_the_cap(postgresql, origin, origin_
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=validate, args=(echange,)) for echange in candidates]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_in_threads(validate, [(echange,) for echange in candidates], timeout=30)
 
     assert len(outcomes) == 6
     assert outcomes.count("validée") == 2
@@ -65,11 +62,7 @@ def test_concurrent_renewal_clicks_make_one_renewal(postgresql, origin, origin_s
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=renew) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_in_threads(renew, [()] * 4, timeout=30)
 
     assert len(renewals) == 4
     assert len(set(renewals)) == 1

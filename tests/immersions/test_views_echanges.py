@@ -15,13 +15,11 @@ from tests.immersions.factories import EchangeFactory, FonctionCritiqueFactory, 
 pytestmark = pytest.mark.django_db
 
 
-def test_echange_cap_refusal_shows_the_service_figures(client, origin, origin_service, host, origin_lead):
+def test_echange_cap_refusal_shows_the_service_figures(client, parties, origin_service, origin_lead):
     origin_service.cliquet = 1
     origin_service.save()
-    EchangeFactory(origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.EN_COURS)
-    echange = EchangeFactory(
-        origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.SOUMISE
-    )
+    EchangeFactory(**parties, status=EchangeStatus.EN_COURS)
+    echange = EchangeFactory(**parties, status=EchangeStatus.SOUMISE)
     client.force_login(origin_lead)
     response = client.post(
         f"/echanges/{echange.pk}/etape/",
@@ -61,17 +59,11 @@ def test_echange_form_checks_dates_and_critical_function(client, origin, origin_
 
 
 def test_service_page_lists_departures_and_adds_a_critical_function(
-    client, origin, origin_service, host, origin_lead
+    client, parties, origin_service, origin_lead
 ):
     origin_service.cliquet = 1
     origin_service.save()
-    away = EchangeFactory(
-        origin=origin,
-        origin_service=origin_service,
-        host=host,
-        status=EchangeStatus.EN_COURS,
-        start_date=in_days(-10),
-    )
+    away = EchangeFactory(**parties, status=EchangeStatus.EN_COURS, start_date=in_days(-10))
     client.force_login(origin_lead)
     url = f"/echanges/services/{origin_service.slug}/"
     content = client.get(url).content.decode()
@@ -82,8 +74,8 @@ def test_service_page_lists_departures_and_adds_a_critical_function(
     assert FonctionCritique.objects.filter(service=origin_service).count() == 1
 
 
-def test_return_form_refuses_a_return_before_the_end_of_the_agreement(origin, origin_service, host):
-    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host, status="en_cours")
+def test_return_form_refuses_a_return_before_the_end_of_the_agreement(parties):
+    echange = EchangeFactory(**parties, status="en_cours")
     data = {"planned_return_date": echange.end_date - datetime.timedelta(days=1), "return_position": ""}
     form = RetourForm(data, instance=echange)
     assert not form.is_valid()
@@ -92,17 +84,11 @@ def test_return_form_refuses_a_return_before_the_end_of_the_agreement(origin, or
 
 
 def test_service_list_shows_the_lead_services_against_their_cap(
-    client, origin, origin_service, host, origin_lead
+    client, parties, origin_service, host, origin_lead
 ):
     origin_service.cliquet = 1
     origin_service.save()
-    EchangeFactory(
-        origin=origin,
-        origin_service=origin_service,
-        host=host,
-        status=EchangeStatus.EN_COURS,
-        start_date=in_days(-3),
-    )
+    EchangeFactory(**parties, status=EchangeStatus.EN_COURS, start_date=in_days(-3))
     other = OrganisationFactory(parent=host, name="Service d'un autre ministère")
     client.force_login(origin_lead)
     content = client.get("/echanges/services/").content.decode()
@@ -111,12 +97,8 @@ def test_service_list_shows_the_lead_services_against_their_cap(
     assert other.name not in content
 
 
-def test_second_origin_validation_of_an_agreement_records_one_transition(
-    client, origin, origin_service, host, origin_lead
-):
-    echange = EchangeFactory(
-        origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.SOUMISE
-    )
+def test_second_origin_validation_of_an_agreement_records_one_transition(client, parties, origin_lead):
+    echange = EchangeFactory(**parties, status=EchangeStatus.SOUMISE)
     client.force_login(origin_lead)
     data = {"to": EchangeStatus.VALIDEE_ORIGINE, "expected": EchangeStatus.SOUMISE}
     client.post(f"/echanges/{echange.pk}/etape/", data)
@@ -147,10 +129,8 @@ def test_declaring_lead_cannot_name_themselves_as_the_agent(
     assert not EchangeTalent.objects.exists()
 
 
-def test_renew_twice_leads_to_the_one_renewal(client, origin, origin_service, host, origin_lead):
-    running = EchangeFactory(
-        origin=origin, origin_service=origin_service, host=host, status=EchangeStatus.EN_COURS
-    )
+def test_renew_twice_leads_to_the_one_renewal(client, parties, origin_lead):
+    running = EchangeFactory(**parties, status=EchangeStatus.EN_COURS)
     client.force_login(origin_lead)
     first = client.post(f"/echanges/{running.pk}/renouveler/")
     renewal = EchangeTalent.objects.get(previous=running)
@@ -162,19 +142,12 @@ def test_renew_twice_leads_to_the_one_renewal(client, origin, origin_service, ho
 
 
 def test_agreement_page_shows_the_peak_of_simultaneous_departures(
-    client, origin, origin_service, host, origin_lead
+    client, parties, origin_service, origin_lead
 ):
     origin_service.cliquet = 3
     origin_service.save()
-    EchangeFactory(
-        origin=origin,
-        origin_service=origin_service,
-        host=host,
-        status=EchangeStatus.EN_COURS,
-        start_date=in_days(-10),
-        end_date=in_days(40),
-    )
-    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host)
+    EchangeFactory(**parties, status=EchangeStatus.EN_COURS, start_date=in_days(-10), end_date=in_days(40))
+    echange = EchangeFactory(**parties)
     client.force_login(origin_lead)
     content = client.get(f"/echanges/{echange.pk}/").content.decode()
     assert "jusqu'à 1 autre(s) agent(s) absent(s) en même temps" in content
@@ -182,12 +155,10 @@ def test_agreement_page_shows_the_peak_of_simultaneous_departures(
 
 
 def test_agreement_page_offers_a_derogation_when_the_one_granted_names_another_function(
-    client, origin, origin_service, host, origin_lead
+    client, parties, origin_service, origin_lead
 ):
     first, second = FonctionCritiqueFactory.create_batch(2, service=origin_service)
-    echange = EchangeFactory(
-        origin=origin, origin_service=origin_service, host=host, status="soumise", fonction_critique=second
-    )
+    echange = EchangeFactory(**parties, status="soumise", fonction_critique=second)
     Derogation.objects.create(echange=echange, fonction=first, granted_by=origin_lead, reason="Ancienne.")
     client.force_login(origin_lead)
     page = client.get(f"/echanges/{echange.pk}/").content.decode()

@@ -40,7 +40,7 @@ from ateliers.livret.models import (
     Ressource,
     SequenceLivret,
 )
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import versions
 from ateliers.livret.services.rendu import LivretError
 from ateliers.livret.views import admin_livret
 from fabrique.core.enums import DocumentStatus
@@ -379,7 +379,7 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     def action_generer(self, request, queryset):
         for atelier in queryset:
             try:
-                livret = livret_service.request_version(atelier, by=request.user)
+                livret = versions.request_version(atelier, by=request.user)
             except LivretError as error:
                 messages.error(request, f"{atelier} : {error}")
             else:
@@ -439,7 +439,7 @@ class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
             return
         livret = queryset.first()
         try:
-            livret_service.publish(livret, by=request.user)
+            versions.publish(livret, by=request.user)
         except LivretError as error:
             messages.error(request, str(error))
         else:
@@ -449,7 +449,7 @@ class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     def action_diffuser(self, request, queryset):
         for livret in queryset:
             try:
-                livret_service.spread(livret, by=request.user)
+                versions.spread(livret, by=request.user)
             except LivretError as error:
                 messages.error(request, f"{livret} : {error}")
             else:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from ateliers import permissions
 from ateliers.livret.models import AtelierLivret, Livret
 from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import versions
 from ateliers.livret.services.rendu import LivretError
 from ateliers.livret.views.telechargements import run_booklet_action
 from fabrique.core.enums import DocumentStatus
@@ -27,7 +28,7 @@ from fabrique.core.enums import DocumentStatus
 def livret_panel(atelier):
     """The booklet panel of the workshop's admin page: the published version, the ready ones that may be
     published, and whether the content changed since the published one."""
-    published = livret_service.published_version(atelier.pk)
+    published = versions.published_version(atelier.pk)
     panel = {
         "livret_published": published,
         "livret_ready": atelier.livrets.filter(status=DocumentStatus.PRET, published=False).order_by(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ateliers import permissions
+from ateliers.livret.services import attestations, versions
 from ateliers.livret.services import rendu as livret_service
 
 
@@ -25,7 +26,7 @@ def _pdf_response(file, filename):
 @require_GET
 def livret_pdf(request, pk):
     """The published version of workshop `pk`'s booklet, for participants, staff and (once spread) members."""
-    livret = livret_service.published_version(pk)
+    livret = versions.published_version(pk)
     if livret is None or not permissions.can_download(request.user, livret):
         raise Http404
     return _pdf_response(livret.file, livret_service.filename(livret))
@@ -34,26 +35,26 @@ def livret_pdf(request, pk):
 @require_GET
 def attestation_pdf(request, pk):
     """The requesting participant's own attendance certificate for workshop `pk` (present participants)."""
-    inscription = livret_service.attestation_inscription_for(request.user, pk)
+    inscription = attestations.attestation_inscription_for(request.user, pk)
     if inscription is None:
         raise Http404
-    attestation = livret_service.render_attestation(inscription)
-    return _pdf_response(attestation.file, livret_service.attestation_filename(inscription))
+    attestation = attestations.render_attestation(inscription)
+    return _pdf_response(attestation.file, attestations.attestation_filename(inscription))
 
 
 # --- Generating, publishing and spreading: the studio's buttons and the admin's ------------------------
 
 BOOKLET_ACTIONS = {
     "generer": (
-        livret_service.request_version,
+        versions.request_version,
         _("La version %(version)s est demandée : son état s'affiche ci-dessous."),
     ),
     "publier": (
-        livret_service.publish,
+        versions.publish,
         _("Version %(version)s publiée : les participants sont prévenus par courriel."),
     ),
     "diffuser": (
-        livret_service.spread,
+        versions.spread,
         _("Le livret est diffusé : tous les membres du réseau peuvent le télécharger."),
     ),
 }

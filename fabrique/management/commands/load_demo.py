@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accompagnement.models import Adhesion, Dispositif, Organisation, User
 from ateliers.enums import Presence
-from ateliers.livret.services import rendu
+from ateliers.livret.services import rendu, versions
 from ateliers.models import Atelier, Livret
 from fabrique.core import demo
 from fabrique.core.enums import DocumentStatus
@@ -40,16 +40,16 @@ def publish_booklet(atelier, staff):
     the published one (here, not queued: the demo hands out a real booklet at once), publish it without
     emailing anyone (certificates render on first download) and spread it to the network."""
     demo.load(demo.path("ateliers", "livret.yaml"), atelier=atelier)
-    published = rendu.published_version(atelier.pk)
+    published = versions.published_version(atelier.pk)
     if published is None or published.content_digest != rendu.content_digest(atelier):
         last = atelier.livrets.order_by("-version").values_list("version", flat=True).first() or 0
         livret = Livret.objects.create(
             atelier=atelier, version=last + 1, requested_by=staff, queued_at=timezone.now()
         )
-        rendu.WORKFLOW.log(livret, "", DocumentStatus.EN_ATTENTE, by=staff)
-        published = rendu.publish(rendu.render_version(livret.pk), by=staff, notify=False)
+        versions.WORKFLOW.log(livret, "", DocumentStatus.EN_ATTENTE, by=staff)
+        published = versions.publish(versions.render_version(livret.pk), by=staff, notify=False)
     if not published.diffuse_reseau:
-        published = rendu.spread(published, by=staff)
+        published = versions.spread(published, by=staff)
     return published
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ateliers import permissions
 from ateliers.livret.models import Livret
-from ateliers.livret.services import rendu as livret_service
+from ateliers.livret.services import versions as livret_versions
 from ateliers.livret.services.rendu import LivretError
 from ateliers.livret.views.studio import editable_atelier, managed_atelier, wants_json
 from ateliers.livret.views.telechargements import BOOKLET_ACTIONS, run_booklet_action
@@ -63,7 +63,7 @@ def generer(request, pk):
         run_booklet_action(request, "generer", atelier)
         return _back_to_versions(atelier)
     try:
-        livret = livret_service.request_version(atelier, by=request.user)
+        livret = livret_versions.request_version(atelier, by=request.user)
     except LivretError as error:
         return JsonResponse({"error": str(error)}, status=400)
     _service, message = BOOKLET_ACTIONS["generer"]
