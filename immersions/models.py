@@ -33,6 +33,9 @@ class Mobilite(Timestamped):
     agent_email = models.EmailField(_("adresse électronique de l'agent"))
     agent_grade = models.CharField(_("grade ou corps"), max_length=200)
     agent_categorie = models.CharField(_("catégorie"), max_length=1, choices=Categorie.choices)
+    origin = models.ForeignKey(
+        Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
+    )
     host = models.ForeignKey(
         Organisation, verbose_name=_("organisation d'accueil"), on_delete=models.PROTECT, related_name="+"
     )
@@ -79,9 +82,6 @@ class Immersion(Mobilite):
 
     REFERENCE_PREFIX = "IMM"
 
-    origin = models.ForeignKey(
-        Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
-    )
     origin_service = models.ForeignKey(
         Organisation,
         verbose_name=_("service d'origine"),
@@ -199,9 +199,6 @@ class EchangeTalent(Mobilite):
 
     REFERENCE_PREFIX = "ECH"
 
-    origin = models.ForeignKey(
-        Organisation, verbose_name=_("organisation d'origine"), on_delete=models.PROTECT, related_name="+"
-    )
     origin_service = models.ForeignKey(
         Organisation,
         verbose_name=_("service d'origine"),

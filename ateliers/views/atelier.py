@@ -157,7 +157,7 @@ def atelier_detail(request, pk):
             "colleague_form": colleague_form,
             "can_see_participants": permissions.can_see_participants(request.user, atelier),
             "is_staff": is_staff,
-            "transitions": atelier.transitions.select_related("by") if is_staff else [],
+            "transitions": atelier.transitions.all() if is_staff else [],
             "breadcrumb_data": {
                 "links": [{"url": reverse("ateliers:programme"), "title": _("Ateliers")}],
                 "current": str(atelier),

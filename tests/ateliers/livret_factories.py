@@ -171,3 +171,21 @@ def make_booklet_atelier(
             else Presence.NON_RENSEIGNE,
         )
     return atelier
+
+
+def add_blocks(atelier, extra):
+    """`extra` more blocks in each part of the kind that writes them, answers, findings and speakers."""
+    part = {sequence.kind: sequence for sequence in atelier.sequences.all()}
+    for i in range(extra):
+        Contribution.objects.create(
+            sequence=part["feuille_de_route"], organisation_label=f"Org {i}", text="<p>x</p>"
+        )
+        question = Question.objects.create(sequence=part["debat"], question=f"Q{i} ?")
+        Reponse.objects.create(question=question, answered_by="A", text="<p>a</p>")
+        Reponse.objects.create(question=question, answered_by="B", text="<p>b</p>")
+        groupe = GroupeTravail.objects.create(sequence=part["ateliers"], title=f"G{i}")
+        Constat.objects.create(groupe=groupe, text="c")
+        Ressource.objects.create(sequence=part["communication"], title=f"R{i}")
+        speaker = Intervenant.objects.create(first_name="P", last_name=f"N{i}", portrait="<p>p</p>")
+        for sequence in atelier.sequences.all():
+            sequence.intervenants.add(speaker)

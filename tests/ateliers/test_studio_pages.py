@@ -6,21 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from ateliers.models import (
-    Constat,
-    ContenuSequence,
-    Contribution,
-    GroupeTravail,
-    Intervenant,
-    Livret,
-    Question,
-    Reponse,
-    Ressource,
-)
+from ateliers.models import ContenuSequence, GroupeTravail, Livret
 from fabrique.core.enums import DocumentStatus
 from tests.accompagnement.factories import OrganisationFactory
 from tests.ateliers.conftest import JSON, log_in, part, save_url
-from tests.ateliers.livret_factories import make_booklet_atelier
+from tests.ateliers.livret_factories import add_blocks, make_booklet_atelier
 
 pytestmark = pytest.mark.django_db
 
@@ -181,23 +171,6 @@ def test_editor_media_carries_the_csp_nonce_in_the_studio_and_the_admin(client, 
 # --- Query counts -------------------------------------------------------------------------------
 
 
-def grow(atelier, extra):
-    """`extra` more blocks in each part of the kind that writes them, answers, findings and speakers."""
-    for i in range(extra):
-        Contribution.objects.create(
-            sequence=part(atelier, "feuille_de_route"), organisation_label=f"Org {i}", text="<p>x</p>"
-        )
-        question = Question.objects.create(sequence=part(atelier, "debat"), question=f"Q{i} ?")
-        Reponse.objects.create(question=question, answered_by="A", text="<p>a</p>")
-        Reponse.objects.create(question=question, answered_by="B", text="<p>b</p>")
-        groupe = GroupeTravail.objects.create(sequence=part(atelier, "ateliers"), title=f"G{i}")
-        Constat.objects.create(groupe=groupe, text="c")
-        Ressource.objects.create(sequence=part(atelier, "communication"), title=f"R{i}")
-        speaker = Intervenant.objects.create(first_name="P", last_name=f"N{i}", portrait="<p>p</p>")
-        for sequence in atelier.sequences.all():
-            sequence.intervenants.add(speaker)
-
-
 # Per page: the session, the account, the charter check (2), the site's settings, the workshop and the
 # rapporteur check (2), then the page's own reads, a fixed number whatever the number of blocks.
 PART_QUERIES = {"ouverture": 13, "feuille_de_route": 14, "debat": 14, "communication": 13, "ateliers": 14}
@@ -205,7 +178,7 @@ PART_QUERIES = {"ouverture": 13, "feuille_de_route": 14, "debat": 14, "communica
 
 @pytest.mark.parametrize("extra", [0, 6])
 def test_studio_pages_query_counts_are_fixed(client, atelier, rapporteur, django_assert_num_queries, extra):
-    grow(atelier, extra)
+    add_blocks(atelier, extra)
     log_in(client, rapporteur)
     with django_assert_num_queries(16):
         client.get(reverse("ateliers:livret_contenu", args=[atelier.pk]))

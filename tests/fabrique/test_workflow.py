@@ -148,3 +148,16 @@ def test_immersion_step_of_another_side_is_refused_and_the_system_role_is_nobody
         immersions.WORKFLOW.transition(immersion, ImmersionStatus.ACCEPTEE_ORIGINE, by=lead)
     assert SYSTEM not in immersions.WORKFLOW.roles_of(lead, immersion)
     assert not ImmersionTransition.objects.filter(immersion=immersion, to_status="acceptee_origine").exists()
+
+
+def test_the_workshop_page_timeline_reads_the_log(client, staff):
+    atelier = AtelierFactory(brouillon=True)
+    atelier_services.transition(
+        atelier, AtelierStatus.INSCRIPTIONS_OUVERTES, by=staff, reason="Programme validé"
+    )
+    client.force_login(staff)
+    content = client.get(atelier.get_absolute_url()).content.decode()
+    assert "Historique des statuts" in content
+    assert "Brouillon → <strong>Inscriptions ouvertes</strong>" in content
+    assert f"par {staff.display_name}" in content
+    assert "Motif : Programme validé" in content

@@ -73,17 +73,21 @@ def accepted_by_origin(immersion, origin_lead):
     )
 
 
+def _posted_parties(origin, origin_service, host):
+    """The organisations as the declaration forms post them."""
+    return {"origin": origin.pk, "origin_service": origin_service.pk, "host": host.pk}
+
+
 def form_data(origin, origin_service, host, **overrides):
+    """What a lead posts to declare an immersion."""
     data = {
+        **_posted_parties(origin, origin_service, host),
         "agent_name": "MARTIN Zoé",
         "agent_email": "zoe.martin@exemple.gouv.fr",
         "agent_grade": "Secrétaire administrative",
         "agent_categorie": "B",
-        "origin": origin.pk,
-        "origin_service": origin_service.pk,
         "manager_name": "",
         "manager_email": "",
-        "host": host.pk,
         "host_service": "",
         "tutor_name": "DURAND Paul",
         "tutor_email": "paul.durand@exemple.gouv.fr",
@@ -97,14 +101,13 @@ def form_data(origin, origin_service, host, **overrides):
 
 
 def echange_form_data(origin, origin_service, host, **overrides):
+    """What a lead posts to prepare an agreement."""
     data = {
+        **_posted_parties(origin, origin_service, host),
         "agent_name": "LEROY Anne",
         "agent_email": "anne.leroy@exemple.gouv.fr",
         "agent_grade": "Attachée",
         "agent_categorie": "A",
-        "origin": origin.pk,
-        "origin_service": origin_service.pk,
-        "host": host.pk,
         "mission": "Mission de six mois.",
         "start_date": in_days(30).isoformat(),
         "end_date": in_days(200).isoformat(),

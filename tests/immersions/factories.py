@@ -12,16 +12,25 @@ def in_days(days):
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
-class ImmersionFactory(factory.django.DjangoModelFactory):
+class MobiliteFactory(factory.django.DjangoModelFactory):
+    """What an immersion and an agreement share (immersions.models.Mobilite): a category A agent leaving one
+    ministry for another."""
+
+    class Meta:
+        abstract = True
+
+    agent_categorie = Categorie.A
+    origin = factory.SubFactory(OrganisationFactory, ministere=True)
+    host = factory.SubFactory(OrganisationFactory, ministere=True)
+
+
+class ImmersionFactory(MobiliteFactory):
     class Meta:
         model = Immersion
 
     agent_name = factory.Sequence(lambda n: f"AGENT{n} Camille")
     agent_email = factory.Sequence(lambda n: f"agent.immersion{n}@exemple.gouv.fr")
     agent_grade = "Attaché d'administration"
-    agent_categorie = Categorie.A
-    origin = factory.SubFactory(OrganisationFactory, ministere=True)
-    host = factory.SubFactory(OrganisationFactory, ministere=True)
     tutor_name = "TUTEUR Paul"
     tutor_email = factory.Sequence(lambda n: f"tuteur{n}@exemple.gouv.fr")
     kind = ImmersionKind.DECOUVERTE_METIER
@@ -39,17 +48,14 @@ class FonctionCritiqueFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Fonction critique {n}")
 
 
-class EchangeFactory(factory.django.DjangoModelFactory):
+class EchangeFactory(MobiliteFactory):
     class Meta:
         model = EchangeTalent
 
     agent_name = factory.Sequence(lambda n: f"ECHANGE{n} Louise")
     agent_email = factory.Sequence(lambda n: f"agent.echange{n}@exemple.gouv.fr")
     agent_grade = "Ingénieur des travaux publics de l'État"
-    agent_categorie = Categorie.A
-    origin = factory.SubFactory(OrganisationFactory, ministere=True)
     origin_service = factory.SubFactory(OrganisationFactory, parent=factory.SelfAttribute("..origin"))
-    host = factory.SubFactory(OrganisationFactory, ministere=True)
     mission = "Piloter un projet de transformation RH."
     start_date = factory.LazyFunction(lambda: in_days(30))
     end_date = factory.LazyFunction(lambda: in_days(210))

@@ -46,25 +46,15 @@ def _document(**owner):
 
 
 @pytest.fixture
-def world(origin, origin_service, host, staff, origin_lead, host_lead, outsider_lead, participant):  # noqa: PLR0917 - pytest injects fixtures by name
+def world(parties, origin_service, staff, origin_lead, host_lead, outsider_lead, participant):  # noqa: PLR0917 - pytest injects fixtures by name
     agent = UserFactory(email="agent.concerne@exemple.gouv.fr")
     tutor = UserFactory(email="tuteur.concerne@exemple.gouv.fr")
     people = {"agent_email": agent.email, "tutor_email": tutor.email}
-    draft = ImmersionFactory(origin=origin, origin_service=origin_service, host=host, **people)
-    finished = ImmersionFactory(
-        origin=origin, origin_service=origin_service, host=host, status=ImmersionStatus.TERMINEE, **people
-    )
-    confidential = ImmersionFactory(
-        origin=origin, origin_service=origin_service, host=host, confidential=True, **people
-    )
-    echange = EchangeFactory(origin=origin, origin_service=origin_service, host=host, agent_email=agent.email)
-    signed = EchangeFactory(
-        origin=origin,
-        origin_service=origin_service,
-        host=host,
-        agent_email=agent.email,
-        status=EchangeStatus.SIGNEE,
-    )
+    draft = ImmersionFactory(**parties, **people)
+    finished = ImmersionFactory(**parties, status=ImmersionStatus.TERMINEE, **people)
+    confidential = ImmersionFactory(**parties, confidential=True, **people)
+    echange = EchangeFactory(**parties, agent_email=agent.email)
+    signed = EchangeFactory(**parties, agent_email=agent.email, status=EchangeStatus.SIGNEE)
     urls = {
         "immersion_detail": f"/immersions/{draft.pk}/",
         "immersion_update": f"/immersions/{draft.pk}/modifier/",
@@ -142,10 +132,9 @@ POST_MATRIX = {
 
 
 @pytest.fixture
-def post_world(origin, origin_service, host, world):
+def post_world(parties, origin_service, world):
     _urls, users = world
     people = {"agent_email": users["agent"].email, "tutor_email": users["tutor"].email}
-    parties = {"origin": origin, "origin_service": origin_service, "host": host}
     draft = ImmersionFactory(**parties, **people)
     accepted = ImmersionFactory(**parties, **people, status=ImmersionStatus.ACCEPTEE_ORIGINE)
     finished = ImmersionFactory(**parties, **people, status=ImmersionStatus.TERMINEE)
@@ -226,16 +215,8 @@ def test_tutor_without_lead_role_keeps_the_host_side(accepted_by_origin, partici
     )
 
 
-def test_origin_lead_named_as_agent_cannot_consent_for_the_agent(
-    origin, origin_service, host, origin_lead, participant
-):
-    echange = EchangeFactory(
-        origin=origin,
-        origin_service=origin_service,
-        host=host,
-        agent_email=origin_lead.email,
-        status=EchangeStatus.VALIDEE_ACCUEIL,
-    )
+def test_origin_lead_named_as_agent_cannot_consent_for_the_agent(parties, origin_lead, participant):
+    echange = EchangeFactory(**parties, agent_email=origin_lead.email, status=EchangeStatus.VALIDEE_ACCUEIL)
     assert Side.AGENT not in echange_sides(origin_lead, echange)
     assert echange_parties_to_agree(origin_lead, echange) == [Party.ORIGINE]
     with pytest.raises(PermissionDenied):
