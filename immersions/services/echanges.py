@@ -27,7 +27,7 @@ from immersions.enums import (
 from immersions.models import Derogation, EchangeTalent, EchangeTransition
 from immersions.permissions import echange_sides
 from immersions.services.documents import request_document
-from immersions.services.liens import consume_link, make_link, object_for_link
+from immersions.services.liens import LinkStep
 
 S = EchangeStatus
 
@@ -70,6 +70,14 @@ def after_transition(echange_id, _source, to):
 WORKFLOW = Workflow(
     EchangeTalent, EchangeTransition, roles=echange_sides, after=after_transition, **ECHANGE_WORKFLOW
 )
+
+
+def _lock_for(echange, side, by, refusal):
+    """The agreement's row locked (inside the caller's transaction), if `by` acts for `side` on it."""
+    locked = WORKFLOW.lock(echange)
+    if side not in echange_sides(by, locked):
+        raise PermissionDenied(refusal)
+    return locked
 
 
 def create_echange(echange, *, by, reason=""):
@@ -215,9 +223,9 @@ def grant_derogation(echange, *, by, reason):
     if not reason.strip():
         raise TransitionError(_("Indiquez le motif de la dérogation."))
     with transaction.atomic():
-        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
-        if Side.ORIGINE not in echange_sides(by, locked):
-            raise PermissionDenied(_("Seule la structure d'origine accorde une dérogation."))
+        locked = _lock_for(
+            echange, Side.ORIGINE, by, _("Seule la structure d'origine accorde une dérogation.")
+        )
         if locked.fonction_critique_id is None:
             raise TransitionError(_("L'agent n'occupe pas de fonction critique."))
         if locked.status not in (S.BROUILLON, S.SOUMISE):
@@ -273,46 +281,36 @@ def _record(locked, party, *, by, label):
 def record_agreement(echange, party, *, by):
     """Record `party`'s agreement given by `by`; signed once all three are recorded."""
     with transaction.atomic():
-        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
-        if _PARTY_SIDE[party] not in echange_sides(by, locked):
-            raise PermissionDenied(_("Vous ne pouvez pas donner l'accord de cette partie."))
+        locked = _lock_for(
+            echange, _PARTY_SIDE[party], by, _("Vous ne pouvez pas donner l'accord de cette partie.")
+        )
         changed = _record(locked, party, by=by, label=actor_label(by))
     echange.refresh_from_db()
     return changed
 
 
-def agent_link(echange):
-    return make_link(LinkPurpose.AGENT_ACCORD, echange.pk)
-
-
-def _awaits_agent(echange):
-    return echange.status == S.VALIDEE_ACCUEIL and not echange.agent_agreed_at
-
-
-NO_LONGER_AWAITS_AGENT = gettext_lazy(
-    "Cette convention n'attend plus votre accord. Aucune action n'a été faite."
+AGENT_LINK = LinkStep(
+    LinkPurpose.AGENT_ACCORD,
+    EchangeTalent,
+    waiting=lambda echange: echange.status == S.VALIDEE_ACCUEIL and not echange.agent_agreed_at,
+    refusal=gettext_lazy("Cette convention n'attend plus votre accord. Aucune action n'a été faite."),
 )
 
 
+def agent_link(echange):
+    return AGENT_LINK.make(echange)
+
+
 def echange_for_link(token):
-    echanges = EchangeTalent.objects.with_relations()
-    purpose = LinkPurpose.AGENT_ACCORD
-    return object_for_link(purpose, token, echanges, waiting=_awaits_agent, refusal=NO_LONGER_AWAITS_AGENT)[0]
+    return AGENT_LINK.peek(token)
 
 
 def agent_agrees_by_link(token):
-    echanges = EchangeTalent.objects.select_for_update()
+    """The agent gives their agreement through their link; the link then stops working."""
     with transaction.atomic():
-        locked, nonce = object_for_link(
-            LinkPurpose.AGENT_ACCORD, token, echanges, waiting=_awaits_agent, refusal=NO_LONGER_AWAITS_AGENT
-        )
-        consume_link(LinkPurpose.AGENT_ACCORD, nonce, locked.pk)
-        _record(
-            locked,
-            Party.AGENT,
-            by=None,
-            label=_("%(name)s (par lien sécurisé)") % {"name": locked.agent_name},
-        )
+        locked = AGENT_LINK.use(token)
+        label = _("%(name)s (par lien sécurisé)") % {"name": locked.agent_name}
+        _record(locked, Party.AGENT, by=None, label=label)
     return locked
 
 
@@ -322,9 +320,7 @@ def agent_agrees_by_link(token):
 def prepare_return(echange, *, by, planned_return_date, return_interview_date, return_position):
     """The origin records the return; a running agreement with a complete return becomes "retour préparé"."""
     with transaction.atomic():
-        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
-        if Side.ORIGINE not in echange_sides(by, locked):
-            raise PermissionDenied(_("Le retour est préparé par la structure d'origine."))
+        locked = _lock_for(echange, Side.ORIGINE, by, _("Le retour est préparé par la structure d'origine."))
         if locked.status not in (S.SIGNEE, S.EN_COURS, S.RETOUR_PREPARE):
             raise TransitionError(_("Le retour se prépare une fois la convention signée."))
         locked.planned_return_date = planned_return_date
@@ -364,9 +360,9 @@ def renew_echange(echange, *, by):
     gets it back instead of a duplicate. Only a refused or cancelled renewal lets a new one be made.
     """
     with transaction.atomic():
-        locked = EchangeTalent.objects.select_for_update().get(pk=echange.pk)
-        if Side.ORIGINE not in echange_sides(by, locked):
-            raise PermissionDenied(_("Le renouvellement est demandé par la structure d'origine."))
+        locked = _lock_for(
+            echange, Side.ORIGINE, by, _("Le renouvellement est demandé par la structure d'origine.")
+        )
         if locked.status not in (S.EN_COURS, S.RETOUR_PREPARE, S.TERMINEE):
             raise TransitionError(_("Seule une convention en cours ou terminée peut être renouvelée."))
         existing = locked.renewals.exclude(status__in=[S.REFUSEE, S.ANNULEE]).order_by("pk").first()

@@ -14,7 +14,7 @@ from immersions.emails import notify
 from immersions.enums import IMMERSION_WORKFLOW, REASON_REQUIRED, ImmersionStatus, LinkPurpose, Side
 from immersions.models import Bilan, Immersion, ImmersionTransition
 from immersions.permissions import immersion_sides
-from immersions.services.liens import consume_link, make_link, object_for_link
+from immersions.services.liens import LinkStep
 
 S = ImmersionStatus
 
@@ -103,39 +103,33 @@ def record_bilan(immersion, *, by, data):
 # --- The tutor's signed link --------------------------------------------------------------------------
 
 
-def tutor_link(immersion):
-    return make_link(LinkPurpose.TUTEUR_ACCUEIL, immersion.pk)
-
-
-def _awaits_host(immersion):
-    return immersion.status == S.ACCEPTEE_ORIGINE
-
-
-NO_LONGER_AWAITS_HOST = gettext_lazy(
-    "Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite."
+TUTOR_LINK = LinkStep(
+    LinkPurpose.TUTEUR_ACCUEIL,
+    Immersion,
+    waiting=lambda immersion: immersion.status == S.ACCEPTEE_ORIGINE,
+    refusal=gettext_lazy(
+        "Cette demande n'attend plus de décision de l'accueil. Aucune action n'a été faite."
+    ),
 )
+
+
+def tutor_link(immersion):
+    return TUTOR_LINK.make(immersion)
 
 
 def immersion_for_link(token):
     """The immersion a tutor's link is for, if the link is valid, unused and its step still waiting."""
-    immersions = Immersion.objects.with_relations()
-    purpose = LinkPurpose.TUTEUR_ACCUEIL
-    return object_for_link(purpose, token, immersions, waiting=_awaits_host, refusal=NO_LONGER_AWAITS_HOST)[0]
+    return TUTOR_LINK.peek(token)
 
 
 def tutor_decide(token, *, accept, reason=""):
     """The host tutor accepts or refuses through their link; the link then stops working."""
     to = S.ACCEPTEE_ACCUEIL if accept else S.REFUSEE
-    immersions = Immersion.objects.select_for_update()
-    purpose = LinkPurpose.TUTEUR_ACCUEIL
     with transaction.atomic():
-        locked, nonce = object_for_link(
-            purpose, token, immersions, waiting=_awaits_host, refusal=NO_LONGER_AWAITS_HOST
-        )
+        locked = TUTOR_LINK.use(token)
         if to in REASON_REQUIRED and not reason.strip():
             raise TransitionError(_("Indiquez le motif du refus."))
         WORKFLOW.check(locked, to, {Side.ACCUEIL}, reason=reason)
-        consume_link(LinkPurpose.TUTEUR_ACCUEIL, nonce, locked.pk)
         label = _("%(name)s (tuteur, par lien sécurisé)") % {"name": locked.tutor_name}
         WORKFLOW.apply(locked, to, by=None, label=label, reason=reason)
     return locked

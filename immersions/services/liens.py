@@ -3,6 +3,8 @@
 
 import datetime
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -64,11 +66,32 @@ def consume_link(purpose, nonce, object_id):
         ) from exc
 
 
-def object_for_link(purpose, token, queryset, *, waiting, refusal):
-    """The object a valid, unused link of `purpose` is for, and the link's nonce, while `waiting(obj)`
-    holds (its step still expects this person); otherwise LinkError with `refusal`."""
-    object_id, nonce = read_link(purpose, token)
-    obj = queryset.filter(pk=object_id).first()
-    if obj is None or not waiting(obj):
-        raise LinkError(refusal)
-    return obj, nonce
+@dataclass(frozen=True)
+class LinkStep:
+    """What a signed link lets the person holding it do, without an account: its purpose, the model of
+    the object it is for, when that object still waits for this person, and what a late link says."""
+
+    purpose: str
+    model: type
+    waiting: Callable
+    refusal: str
+
+    def make(self, obj):
+        return make_link(self.purpose, obj.pk)
+
+    def _find(self, token, queryset):
+        object_id, nonce = read_link(self.purpose, token)
+        obj = queryset.filter(pk=object_id).first()
+        if obj is None or not self.waiting(obj):
+            raise LinkError(self.refusal)
+        return obj, nonce
+
+    def peek(self, token):
+        """The object the link is for (with its relations, for the page), if the link can still be used."""
+        return self._find(token, self.model.objects.with_relations())[0]
+
+    def use(self, token):
+        """Inside the caller's transaction: the object locked and the link spent (a second use fails)."""
+        locked, nonce = self._find(token, self.model.objects.select_for_update())
+        consume_link(self.purpose, nonce, locked.pk)
+        return locked
