@@ -6,7 +6,7 @@ the lists (`atelier_liste`), and the network the participants import resolves ag
 another workshop defines its own `atelier`.
 
 Helpers for the booklet studio's tests, imported by name (as tests.browser.conftest's are): `log_in`,
-`part`, `save_url`, `JSON`, `SAVED`."""
+`part`, `save_url`, `save_json`, `JSON`, `SAVED`."""
 
 import datetime as dt
 import re
@@ -44,6 +44,11 @@ def part(atelier, kind):
 def save_url(atelier, bloc, pk):
     """The studio's save endpoint for one block."""
     return reverse("ateliers:studio_enregistrer", args=[atelier.pk, bloc, pk])
+
+
+def save_json(client, atelier, bloc, pk, data):
+    """Save one block as the studio's script does: its fields posted, the answer asked in JSON."""
+    return client.post(save_url(atelier, bloc, pk), data, **JSON)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from ateliers.livret.services import studio
 from ateliers.models import Constat, ContenuSequence, Contribution, GroupeTravail, Question
 from fabrique.core import richtext
 from tests.accompagnement.factories import OrganisationFactory
-from tests.ateliers.conftest import JSON, SAVED, log_in, part, save_url
+from tests.ateliers.conftest import SAVED, log_in, part, save_json, save_url
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_enregistrer_json_saves_and_answers_the_new_revision(client, atelier, rapporteur):
     sequence = part(atelier, "ouverture")
     log_in(client, rapporteur)
-    response = client.post(
-        save_url(atelier, "sequence", sequence.pk),
-        {"texte": "<p>Ouvert</p>", "points_cles": "", "revision": 0},
-        **JSON,
-    )
+    posted = {"texte": "<p>Ouvert</p>", "points_cles": "", "revision": 0}
+    response = save_json(client, atelier, "sequence", sequence.pk, posted)
     assert response.status_code == 200
     body = response.json()
     assert body["revision"] == 1
@@ -33,11 +30,8 @@ def test_enregistrer_json_stale_revision_answers_409_with_both_texts(client, ate
     theirs = {"question": "Leur question ?", "asked_by": ""}
     studio.save_block(atelier, "question", question.pk, theirs, revision=0, by=staff)
     log_in(client, rapporteur)
-    response = client.post(
-        save_url(atelier, "question", question.pk),
-        {"question": "Ma question <b>?</b>", "asked_by": "", "revision": 0},
-        **JSON,
-    )
+    posted = {"question": "Ma question <b>?</b>", "asked_by": "", "revision": 0}
+    response = save_json(client, atelier, "question", question.pk, posted)
     assert response.status_code == 409
     body = response.json()
     assert (body["conflict"], body["revision"]) == (True, 1)
@@ -47,11 +41,8 @@ def test_enregistrer_json_stale_revision_answers_409_with_both_texts(client, ate
     assert body["labels"] == {"question": "Question"}
     assert Question.objects.get(pk=question.pk).question == "Leur question ?"
     # « Garder ma version »: the same text saved again on the current revision.
-    response = client.post(
-        save_url(atelier, "question", question.pk),
-        {"question": "Ma question ?", "asked_by": "", "revision": 1},
-        **JSON,
-    )
+    posted = {"question": "Ma question ?", "asked_by": "", "revision": 1}
+    response = save_json(client, atelier, "question", question.pk, posted)
     assert response.json()["revision"] == 2
     assert Question.objects.get(pk=question.pk).question == "Ma question ?"
 
@@ -78,7 +69,7 @@ def test_enregistrer_conflict_names_organisations_and_lists_findings(client, ate
         "text": contribution.text,
         "revision": 0,
     }
-    body = client.post(save_url(atelier, "contribution", contribution.pk), mine, **JSON).json()
+    body = save_json(client, atelier, "contribution", contribution.pk, mine).json()
     assert body["theirs"] == {
         "organisation": "Secrétariat général — Ministère des Armées",
         "organisation_label": "",
@@ -86,7 +77,7 @@ def test_enregistrer_conflict_names_organisations_and_lists_findings(client, ate
     assert body["mine"] == {"organisation": "Hors réseau", "organisation_label": "<p>Région Bretagne</p>"}
     assert body["values"] == {"organisation": secretariat.pk, "organisation_label": ""}
     mine = {"title": groupe.title, "constats": "Le mien\nEt un autre", "revision": 0}
-    body = client.post(save_url(atelier, "groupe", groupe.pk), mine, **JSON).json()
+    body = save_json(client, atelier, "groupe", groupe.pk, mine).json()
     assert body["theirs"] == {"constats": "<ul><li>Le leur</li></ul>"}
     assert body["mine"] == {"constats": "<ul><li>Le mien</li><li>Et un autre</li></ul>"}
     assert body["values"] == {"constats": "Le leur"}
@@ -96,11 +87,8 @@ def test_enregistrer_json_validation_errors_answer_400_and_save_nothing(client, 
     contribution = Contribution.objects.filter(sequence__atelier=atelier).first()
     sequence = part(atelier, "ouverture")
     log_in(client, rapporteur)
-    response = client.post(
-        save_url(atelier, "contribution", contribution.pk),
-        {"organisation": "", "organisation_label": " ", "text": "<p>x</p>", "revision": 0},
-        **JSON,
-    )
+    posted = {"organisation": "", "organisation_label": " ", "text": "<p>x</p>", "revision": 0}
+    response = save_json(client, atelier, "contribution", contribution.pk, posted)
     assert response.status_code == 400
     assert response.json() == {
         "errors": {
@@ -108,11 +96,8 @@ def test_enregistrer_json_validation_errors_answer_400_and_save_nothing(client, 
         }
     }
     nested = "<ul><li>x" * 10 + "</li></ul>" * 10
-    response = client.post(
-        save_url(atelier, "sequence", sequence.pk),
-        {"texte": nested, "points_cles": "", "revision": 0},
-        **JSON,
-    )
+    posted = {"texte": nested, "points_cles": "", "revision": 0}
+    response = save_json(client, atelier, "sequence", sequence.pk, posted)
     assert response.status_code == 400
     assert "imbriquées trop profondément" in response.json()["errors"]["texte"][0]
     assert ContenuSequence.objects.get(sequence=sequence).revision == 0
@@ -128,11 +113,8 @@ def test_enregistrer_cleans_pasted_html_and_makes_word_lists_real_lists(client, 
         "<span style='mso-list:Ignore'>·&nbsp;&nbsp;</span>Accompagner</p>"
     )
     hostile = '<p onclick="x()" style="color:red">Un <a href="file:///etc/passwd">lien</a><img src="http://x/y.png"></p><script>1</script>'
-    response = client.post(
-        save_url(atelier, "sequence", sequence.pk),
-        {"texte": hostile, "points_cles": word, "revision": 0},
-        **JSON,
-    )
+    posted = {"texte": hostile, "points_cles": word, "revision": 0}
+    response = save_json(client, atelier, "sequence", sequence.pk, posted)
     assert response.status_code == 200
     contenu = ContenuSequence.objects.get(sequence=sequence)
     assert richtext.text_of(contenu.texte) == "Un lien"  # the file:// address is gone, the words stay

@@ -15,7 +15,7 @@ from ateliers.livret.services import studio
 from ateliers.livret.services.studio import StudioPermissionError
 from ateliers.models import Intervenant
 from tests.accompagnement.factories import UserFactory
-from tests.ateliers.conftest import JSON, log_in, part, save_url
+from tests.ateliers.conftest import log_in, part, save_json
 from tests.ateliers.livret_factories import make_booklet_atelier, png_header
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +46,12 @@ def writer(client, rapporteur):
 
 
 def upload(client, atelier, intervenant, content, *, name="photo.png", revision=0):
-    return client.post(
-        save_url(atelier, "intervenant", intervenant.pk),
-        {"portrait": "Quelques lignes.", "revision": revision, "photo": SimpleUploadedFile(name, content)},
-        **JSON,
-    )
+    posted = {
+        "portrait": "Quelques lignes.",
+        "revision": revision,
+        "photo": SimpleUploadedFile(name, content),
+    }
+    return save_json(client, atelier, "intervenant", intervenant.pk, posted)
 
 
 def photos_stored():
@@ -151,17 +152,17 @@ def test_speaker_also_in_another_workshop_written_by_staff_only(client, atelier,
     assert f'id="bloc-intervenant-{shared.pk}-form"' not in page
     assert f'id="bloc-intervenant-{own.pk}-form"' in page
     values = {"portrait": "Réécrit par un rapporteur.", "revision": 0}
-    response = client.post(save_url(atelier, "intervenant", shared.pk), values, **JSON)
+    response = save_json(client, atelier, "intervenant", shared.pk, values)
     assert response.status_code == 403
     with pytest.raises(StudioPermissionError):
         studio.save_block(atelier, "intervenant", shared.pk, values, revision=0, by=rapporteur)
     shared.refresh_from_db()
     assert (shared.portrait, shared.revision) == ("", 0)
-    assert client.post(save_url(atelier, "intervenant", own.pk), values, **JSON).status_code == 200
+    assert save_json(client, atelier, "intervenant", own.pk, values).status_code == 200
     log_in(client, staff)
     page = client.get(url).content.decode()
     assert note not in page
     assert f'id="bloc-intervenant-{shared.pk}-form"' in page
-    assert client.post(save_url(atelier, "intervenant", shared.pk), values, **JSON).status_code == 200
+    assert save_json(client, atelier, "intervenant", shared.pk, values).status_code == 200
     shared.refresh_from_db()
     assert (shared.portrait, shared.revision) == ("<p>Réécrit par un rapporteur.</p>", 1)
