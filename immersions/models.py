@@ -293,56 +293,59 @@ class EchangeTransition(TransitionLog):
     echange = models.ForeignKey(EchangeTalent, on_delete=models.CASCADE, related_name="transitions")
 
 
-def document_path(instance, filename):
-    return f"immersions/documents/{instance.kind}/{filename}"
+class AboutMobilite(models.Model):
+    """A row about one immersion or one agreement, never both (a generated document, a reminder sent)."""
 
-
-class Document(GeneratedDocument):
-    """One rendered PDF (agreement or immersion summary); downloaded through a permission-checked view."""
-
-    kind = models.CharField(_("type"), max_length=16, choices=DocumentKind.choices)
     immersion = models.ForeignKey(
-        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
     )
     echange = models.ForeignKey(
-        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
     )
-    file = models.FileField(_("fichier"), upload_to=document_path, blank=True, max_length=255)
 
     class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["-requested_at", "-id"]
+        abstract = True
         constraints = [
             models.CheckConstraint(
                 condition=(Q(immersion__isnull=False) & Q(echange__isnull=True))
                 | (Q(immersion__isnull=True) & Q(echange__isnull=False)),
-                name="document_one_owner",
+                name="%(class)s_one_owner",
             )
         ]
+
+
+def document_path(instance, filename):
+    return f"immersions/documents/{instance.kind}/{filename}"
+
+
+class Document(AboutMobilite, GeneratedDocument):
+    """One rendered PDF (agreement or immersion summary); downloaded through a permission-checked view."""
+
+    kind = models.CharField(_("type"), max_length=16, choices=DocumentKind.choices)
+    file = models.FileField(_("fichier"), upload_to=document_path, blank=True, max_length=255)
+
+    class Meta(AboutMobilite.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-requested_at", "-id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class Relance(models.Model):
+class Relance(AboutMobilite):
     """A reminder sent once for one event: the unique constraints make a second sending impossible."""
 
     kind = models.CharField(_("type"), max_length=32, choices=RelanceKind.choices)
-    immersion = models.ForeignKey(
-        Immersion, on_delete=models.CASCADE, null=True, blank=True, related_name="relances"
-    )
-    echange = models.ForeignKey(
-        EchangeTalent, on_delete=models.CASCADE, null=True, blank=True, related_name="relances"
-    )
     recipients = models.TextField(_("destinataires"), blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
 
-    class Meta:
+    class Meta(AboutMobilite.Meta):
         verbose_name = _("relance")
         verbose_name_plural = _("relances")
         ordering = ["-sent_at"]
         constraints = [
+            *AboutMobilite.Meta.constraints,
             models.UniqueConstraint(
                 fields=["immersion", "kind"],
                 condition=Q(immersion__isnull=False),
@@ -352,11 +355,6 @@ class Relance(models.Model):
                 fields=["echange", "kind"],
                 condition=Q(echange__isnull=False),
                 name="relance_once_per_echange_kind",
-            ),
-            models.CheckConstraint(
-                condition=(Q(immersion__isnull=False) & Q(echange__isnull=True))
-                | (Q(immersion__isnull=True) & Q(echange__isnull=False)),
-                name="relance_one_owner",
             ),
         ]
 
