@@ -31,8 +31,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from fabrique.core.enums import DocumentStatus
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings.test")
@@ -58,6 +56,7 @@ from ateliers.livret.services import versions  # noqa: E402
 from ateliers.models import Livret, Sequence  # noqa: E402
 from fabrique.celery import app  # noqa: E402
 from fabrique.core import demo  # noqa: E402
+from fabrique.core.enums import DocumentStatus  # noqa: E402
 from fabrique.core.pdf import TAGGED, RestrictedURLFetcher, font_configuration  # noqa: E402
 from tests.ateliers.livret_factories import make_booklet_atelier  # noqa: E402
 
