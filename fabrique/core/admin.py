@@ -10,7 +10,7 @@ class TransitionLogInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor_label", "reason"]
+    fields = ["at", "from_label", "to_label", "actor_label", "reason"]
     readonly_fields = fields
     verbose_name_plural = _("historique des statuts")
 
@@ -19,6 +19,15 @@ class TransitionLogInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # The statuses by their label (« En attente »), not their stored code.
+    @admin.display(description=_("de"))
+    def from_label(self, obj):
+        return obj.from_label
+
+    @admin.display(description=_("vers"))
+    def to_label(self, obj):
+        return obj.to_label
 
 
 def annotation_column(annotation, description):

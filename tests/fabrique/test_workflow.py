@@ -161,3 +161,13 @@ def test_the_workshop_page_timeline_reads_the_log(client, staff):
     assert "Brouillon → <strong>Inscriptions ouvertes</strong>" in content
     assert f"par {staff.display_name}" in content
     assert "Motif : Programme validé" in content
+
+
+def test_the_admin_shows_a_booklet_versions_render_steps(admin_client):
+    livret = Livret.objects.create(atelier=AtelierFactory(), version=1)
+    versions.WORKFLOW.log(livret, "", DocumentStatus.EN_ATTENTE, by=None)
+    versions.WORKFLOW.transition(livret, DocumentStatus.EN_COURS, by=None)
+    content = admin_client.get(f"/admin/ateliers/livret/{livret.pk}/change/").content.decode()
+    assert "historique des statuts" in content.lower()
+    assert "En attente" in content
+    assert "En cours" in content

@@ -32,6 +32,7 @@ from ateliers.livret.models import (
     Contribution,
     GroupeTravail,
     Livret,
+    LivretTransition,
     Question,
     Rapporteur,
     Redaction,
@@ -43,6 +44,7 @@ from ateliers.livret.models import (
 from ateliers.livret.services import versions
 from ateliers.livret.services.rendu import LivretError
 from ateliers.livret.views import admin_livret
+from fabrique.core.admin import TransitionLogInline
 from fabrique.core.enums import DocumentStatus
 
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
@@ -398,6 +400,10 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         return admin_livret.apercu_pdf(request, queryset.first().pk)
 
 
+class LivretTransitionInline(TransitionLogInline):
+    model = LivretTransition
+
+
 @admin.register(Livret)
 class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     list_display = [
@@ -415,6 +421,7 @@ class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     search_fields = ["atelier__title"]
     actions = ["action_publier", "action_diffuser"]
     readonly_fields = [f.name for f in Livret._meta.fields]
+    inlines = [LivretTransitionInline]  # the render's steps: queued, rendering, ready or failed
 
     def has_add_permission(self, request):
         return False  # versions are asked for from the workshop's booklet page ("Générer")
