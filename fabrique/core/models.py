@@ -115,7 +115,7 @@ class TransitionLog(models.Model):
         verbose_name_plural = _("changements de statut")
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.from_label or '—'} → {self.to_label}"
 
     @property
     def from_label(self):
