@@ -18,14 +18,20 @@ STEP_EMAILS = {
 }
 
 
+def detail_url(obj):
+    """The absolute address of an immersion's or an agreement's page (what the emails link to)."""
+    return absolute_url(reverse(STEP_EMAILS[obj._meta.model_name][1], args=[obj.pk]))
+
+
 def notify(obj, recipients, message):
     """Tell the people concerned that `obj` (an immersion or an agreement) moved to its current status,
     or that a step waits for them; the email links to its page."""
     recipients = sorted({r.lower() for r in recipients if r})
     if not recipients:
         return
-    subject, page = STEP_EMAILS[obj._meta.model_name]
-    subject %= {"ref": obj.reference, "status": obj.get_status_display()}
-    url = absolute_url(reverse(page, args=[obj.pk]))
-    context = {"subject": subject, "message": message, "url": url, "reference": obj.reference}
+    subject = STEP_EMAILS[obj._meta.model_name][0] % {
+        "ref": obj.reference,
+        "status": obj.get_status_display(),
+    }
+    context = {"subject": subject, "message": message, "url": detail_url(obj), "reference": obj.reference}
     send_templated_email("immersions/emails/etape", recipients, context)

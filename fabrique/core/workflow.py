@@ -177,12 +177,6 @@ class Workflow:
             reason=reason.strip(),
         )
 
-    def history(self, obj):
-        """The object's log, oldest first: what a timeline shows."""
-        return (
-            self.log_model.objects.filter(**{self.log_field: obj}).select_related("by").order_by("at", "pk")
-        )
-
     # --- Objects declared as drafts (immersions, agreements) -----------------------------------------
 
     def create(self, obj, *, by, reason):

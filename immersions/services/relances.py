@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accompagnement.services import lead_emails
 from fabrique.core.emails import send_templated_email
 from fabrique.core.working_days import subtract_working_days
-from immersions.emails import absolute_url
+from immersions.emails import absolute_url, detail_url
 from immersions.enums import EchangeStatus, ImmersionStatus, Party, RelanceKind
 from immersions.models import EchangeTalent, Immersion, Relance
 from immersions.services.echanges import agent_link
@@ -48,14 +48,9 @@ def _send_once(kind, obj, recipients, context, *, separately=()):
     return True
 
 
-def _detail_url(obj):
-    view = "immersions:immersion_detail" if isinstance(obj, Immersion) else "immersions:echange_detail"
-    return absolute_url(reverse(view, args=[obj.pk]))
-
-
 def _remind(kind, obj, recipients, message, *, url=None, separately=()):
     """One reminder of `kind` about `obj`: a message and the page to act on (its detail page by default)."""
-    context = {"message": message, "url": url or _detail_url(obj)}
+    context = {"message": message, "url": url or detail_url(obj)}
     return _send_once(kind, obj, recipients, context, separately=separately)
 
 

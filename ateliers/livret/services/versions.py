@@ -71,12 +71,18 @@ def request_version(atelier, *, by):
         locked = Atelier.objects.select_for_update().get(pk=atelier.pk)
         if locked.status == AtelierStatus.ANNULE:
             raise LivretError(_("Un atelier annulé n'a pas de livret de restitution."))
-        last = locked.livrets.order_by("-version").values_list("version", flat=True).first() or 0
-        livret = Livret.objects.create(
-            atelier=locked, version=last + 1, requested_by=by, queued_at=timezone.now()
-        )
-        WORKFLOW.log(livret, "", DocumentStatus.EN_ATTENTE, by=by)
+        livret = new_version(locked, by=by)
         RENDER.enqueue_on_commit(livret_pk=livret.pk)
+    return livret
+
+
+def new_version(atelier, *, by):
+    """The workshop's next version row, « en attente » and logged; the caller renders or queues it."""
+    last = atelier.livrets.order_by("-version").values_list("version", flat=True).first() or 0
+    livret = Livret.objects.create(
+        atelier=atelier, version=last + 1, requested_by=by, queued_at=timezone.now()
+    )
+    WORKFLOW.log(livret, "", DocumentStatus.EN_ATTENTE, by=by)
     return livret
 
 

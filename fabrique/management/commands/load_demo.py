@@ -11,9 +11,8 @@ from django.utils import timezone
 from accompagnement.models import Adhesion, Dispositif, Organisation, User
 from ateliers.enums import Presence
 from ateliers.livret.services import rendu, versions
-from ateliers.models import Atelier, Livret
+from ateliers.models import Atelier
 from fabrique.core import demo
-from fabrique.core.enums import DocumentStatus
 from immersions.models import Derogation, EchangeTalent, Immersion
 
 DEMO_PASSWORD = "demo-fabrique-2026"  # noqa: S105 - printed to the developer on purpose, demo only
@@ -42,11 +41,7 @@ def publish_booklet(atelier, staff):
     demo.load(demo.path("ateliers", "livret.yaml"), atelier=atelier)
     published = versions.published_version(atelier.pk)
     if published is None or published.content_digest != rendu.content_digest(atelier):
-        last = atelier.livrets.order_by("-version").values_list("version", flat=True).first() or 0
-        livret = Livret.objects.create(
-            atelier=atelier, version=last + 1, requested_by=staff, queued_at=timezone.now()
-        )
-        versions.WORKFLOW.log(livret, "", DocumentStatus.EN_ATTENTE, by=staff)
+        livret = versions.new_version(atelier, by=staff)
         published = versions.publish(versions.render_version(livret.pk), by=staff, notify=False)
     if not published.diffuse_reseau:
         published = versions.spread(published, by=staff)
