@@ -1,5 +1,17 @@
-"""The DGAFP staff's admin: organisations, members (invite, deactivate, import, export), schemes, charter."""
+"""The DGAFP staff's admin: organisations, members (invite, deactivate, import, export), schemes, charter.
 
+Every page and action asks Django's permissions, which the staff roles carry (accompagnement.roles): an
+animator runs the network and its members, an administrator also the staff's accounts, passwords and
+rights. A superuser's account changes only by a superuser's hand.
+"""
+
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.admin import SocialAccountAdmin as AllauthSocialAccountAdmin
+from allauth.socialaccount.admin import SocialTokenAdmin as AllauthSocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -23,22 +35,6 @@ from accompagnement.resources import MemberResource
 from fabrique.core.admin import annotation_column
 
 
-class StaffAdminMixin:
-    """DGAFP staff (is_staff) manage the network; deleting stays with Django's own permissions."""
-
-    def has_module_permission(self, request):
-        return permissions.is_staff(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.is_staff(request.user)
-
-    def has_add_permission(self, request, *args):
-        return permissions.is_staff(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return permissions.is_staff(request.user)
-
-
 def nom_complet(organisation):
     """« Secrétariat général — Ministère des Armées »: an organisation named with its ministry or body."""
     return organisation.nom_complet
@@ -52,6 +48,10 @@ class OrganisationAutocompleteJsonView(AutocompleteJsonView):
         queryset = super().get_queryset()
         if queryset.model is Organisation:
             queryset = queryset.select_related("parent__parent")
+        if not queryset.ordered:
+            # Pages of results need a stable order (a workshop's annex settings point at workshops,
+            # whose admin orders nothing by default).
+            queryset = queryset.order_by("pk")
         return queryset
 
     def serialize_result(self, obj, to_field_name):
@@ -82,14 +82,14 @@ class OrganisationNommeeMixin:
         return formfield
 
 
-class AdhesionInline(OrganisationNommeeMixin, StaffAdminMixin, admin.TabularInline):
+class AdhesionInline(OrganisationNommeeMixin, admin.TabularInline):
     model = Adhesion
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "function", "active"]
 
 
-class AcceptationCharteInline(StaffAdminMixin, admin.TabularInline):
+class AcceptationCharteInline(admin.TabularInline):
     model = AcceptationCharte
     extra = 0
     fields = ["charte", "accepted_at"]
@@ -125,7 +125,7 @@ class InvitationForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
+class UserAdmin(ImportExportMixin, DjangoUserAdmin):
     ordering = ["last_name", "first_name"]
     list_display = [
         "email",
@@ -146,8 +146,9 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
-    # Who holds which rights is a superuser's decision: staff manage members, not privileges.
-    privilege_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
+    # Who holds which rights is an administrator's decision (who is a superuser, a superuser's): animators
+    # manage members, not privileges.
+    privilege_fields = ["is_staff", "groups", "user_permissions"]
     actions = ["deactivate", "reactivate", "resend_invitation"]
     resource_classes = [MemberResource]
     import_formats = [CSV, XLSX]
@@ -157,21 +158,46 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
         return super().get_queryset(request).distinct()
 
     def has_change_permission(self, request, obj=None):
-        # A staff member who is not a superuser must not take over a superuser's account: no change form,
-        # no password page (Django's user_change_password checks this permission on the target user).
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
+        # An animator changes members' accounts and their own, never another staff member's (they would
+        # take it over); a superuser's stays with superusers. Without it the page is read-only.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_change_account(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (
+            obj is None or (obj.pk != request.user.pk and permissions.can_change_account(request.user, obj))
+        )
+
+    def get_actions(self, request):
+        # Accounts are deactivated, not deleted in bulk: one is deleted from its own page, with its checks.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if not permissions.can_manage_staff_accounts(request.user):
             readonly += self.privilege_fields
+            if obj is not None:
+                # An address changed by an animator would send the member's password reset to someone
+                # else: existing accounts' addresses are an administrator's change.
+                readonly.append("email")
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
         return readonly
 
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's password page sets anyone's password without the current one: administrators only
+        (staff change their own from their account page, which asks for it)."""
+        if not permissions.can_manage_staff_accounts(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def _changeable(self, request, queryset):
-        """The selected accounts `request.user` may change: a superuser's stays with superusers."""
-        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+        """The selected accounts `request.user` may change (members; staff for an administrator; a
+        superuser's for a superuser)."""
+        return permissions.accounts_changeable_by(request.user, queryset)
 
     @admin.display(description=_("invitation en attente"), boolean=True)
     def invitation_pending(self, obj):
@@ -185,6 +211,8 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
         ]
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         return redirect("admin:accompagnement_user_invite")
 
     def invite_view(self, request):
@@ -217,26 +245,30 @@ class UserAdmin(StaffAdminMixin, ImportExportMixin, DjangoUserAdmin):
             service(user, by=request.user)
         messages.success(request, done % {"count": len(users)})
 
-    @admin.action(description=_("Désactiver les comptes sélectionnés (fin immédiate des sessions)"))
+    @admin.action(
+        description=_("Désactiver les comptes sélectionnés (fin immédiate des sessions)"),
+        permissions=["change"],
+    )
     def deactivate(self, request, queryset):
         users = list(self._changeable(request, queryset).exclude(pk=request.user.pk))
         done = ngettext_lazy("%(count)d compte désactivé.", "%(count)d comptes désactivés.", "count")
         self._for_each(request, users, services.deactivate_member, done)
 
-    @admin.action(description=_("Réactiver les comptes sélectionnés"))
+    @admin.action(description=_("Réactiver les comptes sélectionnés"), permissions=["change"])
     def reactivate(self, request, queryset):
         users = list(self._changeable(request, queryset))
         done = ngettext_lazy("%(count)d compte réactivé.", "%(count)d comptes réactivés.", "count")
         self._for_each(request, users, services.reactivate_member, done)
 
-    @admin.action(description=_("Renvoyer l'invitation (comptes sans mot de passe)"))
+    @admin.action(description=_("Renvoyer l'invitation (comptes sans mot de passe)"), permissions=["change"])
     def resend_invitation(self, request, queryset):
-        users = [u for u in queryset.filter(is_active=True) if not u.has_usable_password()]
+        changeable = self._changeable(request, queryset.filter(is_active=True))
+        users = [u for u in changeable if not u.has_usable_password()]
         done = ngettext_lazy("%(count)d invitation renvoyée.", "%(count)d invitations renvoyées.", "count")
         self._for_each(request, users, services.send_invitation, done)
 
 
-class ChildInline(StaffAdminMixin, admin.TabularInline):
+class ChildInline(admin.TabularInline):
     model = Organisation
     fk_name = "parent"
     extra = 0
@@ -245,7 +277,7 @@ class ChildInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(OrganisationNommeeMixin, admin.ModelAdmin):
     """Staff also set here how a ministry or body heads the participant lists
     (ateliers.livret.services.annexe): its short label, its rank (editable in the list, to reorder the
     headings quickly; empty, the built-in protocol order of the government) and, for a public body, its
@@ -312,7 +344,7 @@ class OrganisationAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdm
 
 
 @admin.register(Adhesion)
-class AdhesionAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
+class AdhesionAdmin(OrganisationNommeeMixin, admin.ModelAdmin):
     list_display = ["user", "organisation_nom_complet", "role", "function", "active"]
     list_filter = ["role", "active", "organisation__kind"]
     list_select_related = ["user", "organisation__parent__parent"]
@@ -322,6 +354,17 @@ class AdhesionAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("organisation"), ordering="organisation__name")
     def organisation_nom_complet(self, obj):
         return obj.organisation.nom_complet
+
+    def has_change_permission(self, request, obj=None):
+        # Another staff member's memberships are part of their account: an administrator's change.
+        if obj is not None and not permissions.can_change_account(request.user, obj.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not permissions.can_change_account(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class DispositifAdminForm(forms.ModelForm):
@@ -342,7 +385,7 @@ class DispositifAdminForm(forms.ModelForm):
 
 
 @admin.register(Dispositif)
-class DispositifAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin):
+class DispositifAdmin(OrganisationNommeeMixin, admin.ModelAdmin):
     form = DispositifAdminForm
     list_display = [
         "title",
@@ -379,7 +422,7 @@ class DispositifAdmin(OrganisationNommeeMixin, StaffAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Charte)
-class CharteAdmin(StaffAdminMixin, admin.ModelAdmin):
+class CharteAdmin(admin.ModelAdmin):
     list_display = ["version", "title", "published_at", "acceptation_count", "in_force"]
     ordering = ["-version"]
     search_fields = ["title", "text"]
@@ -419,7 +462,7 @@ class CharteAdmin(StaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AcceptationCharte)
-class AcceptationCharteAdmin(StaffAdminMixin, admin.ModelAdmin):
+class AcceptationCharteAdmin(admin.ModelAdmin):
     list_display = ["user", "charte", "accepted_at"]
     list_filter = ["charte"]
     list_select_related = ["user", "charte"]
@@ -431,3 +474,57 @@ class AcceptationCharteAdmin(StaffAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AccountRowsMixin:
+    """Rows that belong to an account (its email addresses, second factors, ProConnect identities and
+    tokens) change only for whoever may change the account: a superuser's address, or a ProConnect identity
+    linked to it, set by someone else would hand them its password reset or its login."""
+
+    account_path = "user"  # the lookup from the row to its account
+
+    def get_queryset(self, request):
+        accounts = permissions.accounts_changeable_by(request.user, User.objects.all())
+        return super().get_queryset(request).filter(**{f"{self.account_path}__in": accounts})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        accounts = permissions.accounts_changeable_by(request.user, User.objects.all())
+        if db_field.name == "user":
+            kwargs["queryset"] = accounts
+        elif db_field.name == "account":
+            kwargs["queryset"] = SocialAccount.objects.filter(user__in=accounts)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AccountRowsMixin, AllauthEmailAddressAdmin):
+    @admin.action(description=_("Marquer les adresses sélectionnées comme vérifiées"), permissions=["change"])
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AccountRowsMixin, AllauthAuthenticatorAdmin):
+    pass
+
+
+admin.site.unregister(SocialAccount)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(AccountRowsMixin, AllauthSocialAccountAdmin):
+    pass
+
+
+admin.site.unregister(SocialToken)
+
+
+@admin.register(SocialToken)
+class SocialTokenAdmin(AccountRowsMixin, AllauthSocialTokenAdmin):
+    account_path = "account__user"

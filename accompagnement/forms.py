@@ -1,4 +1,6 @@
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -6,6 +8,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from accompagnement import throttling
 from accompagnement.enums import Besoin, DispositifKind, Public
 from accompagnement.models import Dispositif
 from fabrique.core.forms import DsfrFormMixin
@@ -19,9 +22,63 @@ NEW_PASSWORD_HELP = {"password1": _("Au moins 12 caractères, ni trop courant, n
 
 
 class LoginForm(DsfrFormMixin, allauth_forms.LoginForm):
+    """Email and password, throttled per (account, address) pair (accompagnement.throttling): a try that
+    comes too soon after failures is refused with the wait, before the password is checked."""
+
     field_labels = {"login": _("Adresse électronique"), "password": _("Mot de passe")}
     field_help_texts = {"login": _("Format attendu : prenom.nom@ministere.gouv.fr"), "password": ""}
     field_autocomplete = {"login": "email"}
+
+    def clean(self):
+        email = self.cleaned_data.get("login")
+        if self.errors or not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        throttle = throttling.login_throttle(self.request, email)
+        wait = throttle.begin()
+        if wait:
+            throttling.account_failed(email)
+            raise ValidationError(throttling.login_wait_error(wait), code="throttled")
+        try:
+            cleaned_data = super().clean()
+        except ValidationError:
+            throttling.account_failed(email)
+            raise
+        throttle.succeeded()
+        return cleaned_data
+
+
+class SecondFactorThrottleMixin(DsfrFormMixin):
+    """allauth's code check (TOTP or recovery code), DSFR rendering, a growing wait per account after
+    failures (MFA_FORMS)."""
+
+    field_labels = {"code": _("Code")}
+    field_help_texts = {"code": ""}  # the page says what to type
+    field_autocomplete = {"code": "one-time-code"}
+
+    def clean_code(self):
+        throttle = throttling.second_factor_throttle(self.user)
+        wait = throttle.begin()
+        if wait:
+            raise ValidationError(throttling.code_wait_error(wait), code="throttled")
+        code = super().clean_code()
+        throttle.succeeded()
+        return code
+
+
+class SecondFactorForm(SecondFactorThrottleMixin, mfa_forms.AuthenticateForm):
+    pass
+
+
+class SecondFactorReauthenticateForm(SecondFactorThrottleMixin, mfa_forms.ReauthenticateForm):
+    pass
+
+
+class ActivateSecondFactorForm(DsfrFormMixin, totp_forms.ActivateTOTPForm):
+    """Enrolment: the first code the authenticator app shows (staff, accompagnement.second_factor)."""
+
+    field_labels = {"code": _("Code à six chiffres affiché par l'application")}
+    field_help_texts = {"code": ""}
+    field_autocomplete = {"code": "one-time-code"}
 
 
 class ResetPasswordForm(DsfrFormMixin, allauth_forms.ResetPasswordForm):

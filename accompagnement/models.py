@@ -62,6 +62,11 @@ class User(AbstractUser):
         verbose_name_plural = _("comptes")
         ordering = ["last_name", "first_name"]
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # The staff roles' own rights (accompagnement.roles): site pages of the DGAFP team, staff accounts.
+        permissions = [
+            ("animer_reseau", _("Animer le réseau (pages et actions de l'équipe DGAFP)")),
+            ("gerer_comptes_personnel", _("Gérer les comptes de l'équipe, les mots de passe et les droits")),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -3,19 +3,52 @@
 - Every logged-in member reads the directory and the whole catalogue (active organisations only).
 - A lead (tête de réseau or représentant) manages the schemes of the organisations they belong to, and
   those of the directions and services under them.
-- DGAFP staff (is_staff) manage everything.
+- DGAFP staff manage everything: `is_staff` with the « animer le réseau » permission, which the groups
+  « Animateur DGAFP » and « Administrateur » carry (accompagnement.roles). `is_staff` alone opens the admin's
+  door, not the staff's pages.
+- Staff accounts, passwords and rights are an administrator's (GERER_COMPTES_PERSONNEL); a superuser's
+  account, a superuser's only.
 """
 
 from django.db.models import Q
 
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, Dispositif, Organisation
+from accompagnement.roles import ANIMER_RESEAU, GERER_COMPTES_PERSONNEL
 
 LEAD_ROLES = [Role.TETE_DE_RESEAU, Role.REPRESENTANT]
 
 
 def is_staff(user):
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """DGAFP staff who run the network: the one predicate of the staff's pages and actions on the site
+    (ateliers and immersions ask it too). Django caches the permissions on the user for the request."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff and user.has_perm(ANIMER_RESEAU))
+
+
+def can_manage_staff_accounts(user):
+    """Administrators (and superusers): other staff accounts, every password set in the admin, rights."""
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff and user.has_perm(GERER_COMPTES_PERSONNEL)
+    )
+
+
+def can_change_account(user, account):
+    """Whether `user` (who may change accounts at all) may change `account`: a member's, their own, or,
+    for an administrator, another staff member's; a superuser's stays with superusers."""
+    if account.is_superuser and not user.is_superuser:
+        return False
+    if account.is_staff and account.pk != user.pk:
+        return can_manage_staff_accounts(user)
+    return True
+
+
+def accounts_changeable_by(user, queryset):
+    """The accounts of `queryset` that `user` may change (`can_change_account`), for bulk actions."""
+    if not user.is_superuser:
+        queryset = queryset.filter(is_superuser=False)
+    if not can_manage_staff_accounts(user):
+        queryset = queryset.filter(Q(is_staff=False) | Q(pk=user.pk))
+    return queryset
 
 
 def organisations_visible_to(user):

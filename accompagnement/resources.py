@@ -3,7 +3,8 @@
 One row per member: email, prenom, nom, organisation (its identifier, e.g. « mj-sg », or its exact name),
 role (tete_de_reseau, representant, animateur_dgafp or their French label; default tête de réseau),
 fonction. The import is all or nothing: a single invalid row rolls everything back, and every invalid
-row is reported with its reason. A superuser's account is imported by a superuser only (« compte protégé »).
+row is reported with its reason. Another staff member's account is imported by an administrator only, a
+superuser's by a superuser only (« compte protégé »), as in the admin's change form.
 New members get their invitation after the import commits.
 """
 
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from accompagnement import services
+from accompagnement import permissions, services
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, Organisation, User
 from fabrique.core.exports import spreadsheet_safe
@@ -108,8 +109,8 @@ class MemberResource(resources.ModelResource):
                 self._seen_emails.add(email)
                 if self.is_protected(email, kwargs.get("user")):
                     errors["email"] = _(
-                        "Compte protégé : « %(email)s » est un compte superutilisateur, "
-                        "que seul un superutilisateur peut modifier."
+                        "Compte protégé : « %(email)s » est un compte de l'équipe (ou superutilisateur), "
+                        "que seul un administrateur (ou un superutilisateur) peut modifier."
                     ) % {"email": email}
         if not cell(row, "nom"):
             errors["nom"] = _("Nom manquant.")
@@ -132,11 +133,14 @@ class MemberResource(resources.ModelResource):
 
     @staticmethod
     def is_protected(email, user):
-        """A superuser's account changes only by a superuser's hand (as in the admin's change form); an
-        import without a known user (a script) is refused too."""
-        if user is not None and user.is_superuser:
+        """An existing account `user` may not change (`permissions.can_change_account`: another staff
+        member's, a superuser's); without a known user (a script), staff and superuser accounts."""
+        account = User.objects.filter(email__iexact=email).first()
+        if account is None:
             return False
-        return User.objects.filter(email__iexact=email, is_superuser=True).exists()
+        if user is None:
+            return account.is_staff or account.is_superuser
+        return not permissions.can_change_account(user, account)
 
     @staticmethod
     def find_organisation(value):

@@ -7,14 +7,10 @@ registration answers 404; the predicates are checked again by the services.
 from django.db.models import Exists, OuterRef
 
 from accompagnement.models import Adhesion, Organisation, User
+from accompagnement.permissions import is_staff
 from ateliers.enums import Acteur, AtelierStatus, InscriptionStatus
 from ateliers.models import Atelier, Inscription, Intervenant, Rapporteur
 from fabrique.core.enums import DocumentStatus
-
-
-def is_staff(user):
-    """DGAFP animators run the workshops (`is_staff`)."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def organisations_of(user):
@@ -104,8 +100,28 @@ def can_see_participants(user, atelier):
 
 def can_manage(user):
     """Check-in, sign-in sheet, exports, status and capacity, and the booklets (capture, generate,
-    preview, publish, spread): DGAFP staff only."""
+    preview, publish, spread): DGAFP staff only (`accompagnement.permissions.is_staff`: `is_staff` and the
+    « animer le réseau » permission)."""
     return is_staff(user)
+
+
+# The booklet's buttons in the admin (admin_livret): the staff predicate and the booklet versions' Django
+# permission, as every admin page asks.
+
+
+def can_generate_livret(user):
+    """Ask for a new version (Générer)."""
+    return can_manage(user) and user.has_perm("ateliers.add_livret")
+
+
+def can_preview_livret(user):
+    """The current content rendered (HTML, PDF) and any ready version's file, published or not."""
+    return can_manage(user) and user.has_perm("ateliers.view_livret")
+
+
+def can_publish_livret(user):
+    """Publish a version (participants are told) and spread it to the network."""
+    return can_manage(user) and user.has_perm("ateliers.change_livret")
 
 
 def can_edit_content(user, atelier_id):

@@ -1,3 +1,7 @@
+"""The immersions' and agreements' admin, for DGAFP staff: Django's permissions decide who sees and
+changes what (accompagnement.roles). Statuses move on the site, through the workflow; what the site records
+(derogations, documents, reminders) is read here, never added by hand."""
+
 from django.contrib import admin
 
 from fabrique.core.admin import TransitionLogInline
@@ -29,6 +33,14 @@ class LockedAfterDraftMixin:
         if obj is not None and obj.status != self.draft_status:
             fields += [name for name in self.locked_after_draft if name not in fields]
         return fields
+
+
+class RecordMixin:
+    """What the services record (a derogation granted, a document rendered, a reminder sent): read here,
+    never added by hand."""
+
+    def has_add_permission(self, request):
+        return False
 
 
 class ImmersionTransitionInline(TransitionLogInline):
@@ -109,21 +121,21 @@ class FonctionCritiqueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Derogation)
-class DerogationAdmin(admin.ModelAdmin):
+class DerogationAdmin(RecordMixin, admin.ModelAdmin):
     list_display = ["echange", "fonction", "granted_by", "granted_at"]
     list_select_related = ["echange", "fonction__service", "granted_by"]
     readonly_fields = ["echange", "fonction", "granted_by", "granted_at", "reason"]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RecordMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "status", "pages", "size", "requested_at"]
     list_filter = ["kind", "status"]
     readonly_fields = ["file", "sha256", "size", "pages", "error", "rendered_at"]
 
 
 @admin.register(Relance)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(RecordMixin, admin.ModelAdmin):
     list_display = ["kind", "immersion", "echange", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["immersion", "echange"]

@@ -11,7 +11,7 @@ from dsfr.forms import DsfrBaseForm
 from accompagnement.models import Organisation
 from immersions.enums import REASON_REQUIRED
 from immersions.models import Bilan, EchangeTalent, FonctionCritique, Immersion
-from immersions.permissions import lead_scope
+from immersions.permissions import is_staff, lead_scope
 
 
 class DateInput(forms.DateInput):
@@ -23,7 +23,7 @@ class DateInput(forms.DateInput):
 
 def _roots(user):
     roots = Organisation.objects.actives().racines()
-    return roots if user.is_staff else roots.filter(id__in=lead_scope(user))
+    return roots if is_staff(user) else roots.filter(id__in=lead_scope(user))
 
 
 def _belongs_to(service, organisation):
@@ -49,7 +49,7 @@ class PartiesFormMixin:
         self.fields["origin"].queryset = _roots(user)
         self.fields["host"].queryset = Organisation.objects.actives().racines()
         self.fields["origin_service"].queryset = (
-            services if user.is_staff else services.filter(id__in=lead_scope(user))
+            services if is_staff(user) else services.filter(id__in=lead_scope(user))
         )
         self.fields["host_service"].queryset = services
         for name in ("origin_service", "host_service"):
@@ -164,7 +164,7 @@ class EchangeForm(PartiesFormMixin, DsfrBaseForm, forms.ModelForm):
         self.setup_parties(user)
         self.fields["planned_return_date"].widget = DateInput()
         functions = FonctionCritique.objects.filter(active=True).select_related("service")
-        if not user.is_staff:
+        if not is_staff(user):
             functions = functions.filter(service_id__in=lead_scope(user))
         self.fields["fonction_critique"].queryset = functions
         self.fields["end_date"].help_text = _("Au plus %(max)s jours.") % {"max": settings.ECHANGE_MAX_DAYS}

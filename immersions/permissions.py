@@ -3,12 +3,14 @@
 A lead (tête de réseau or representative) acts for the whole organisation tree of their adhesion's root
 (a ministry's SG lead covers the ministry's directions). A lead sees an immersion where their scope is the
 origin or the host, a confidential one only on the origin side. Anyone sees what names them (agent,
-manager, tutor). DGAFP staff see everything and own the calendar steps.
+manager, tutor). DGAFP staff (`accompagnement.permissions.is_staff`: `is_staff` and the « animer le
+réseau » permission) see everything and own the calendar steps.
 """
 
 from django.db.models import Q
 
 from accompagnement.models import Adhesion, Organisation
+from accompagnement.permissions import is_staff
 from immersions.enums import (
     ECHANGE_STEPS,
     IMMERSION_STEPS,
@@ -80,7 +82,7 @@ def immersion_visible_to(user, queryset=None):
     queryset = Immersion.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
-    if user.is_staff:
+    if is_staff(user):
         return queryset
     scope = lead_scope(user)
     email = _email(user)
@@ -96,7 +98,7 @@ def immersion_sides(user, immersion):
     sides = set()
     if not user.is_authenticated:
         return sides
-    if user.is_staff:
+    if is_staff(user):
         sides.add(Side.STAFF)
     scope = lead_scope(user)
     email = _email(user)
@@ -127,7 +129,7 @@ def immersion_actions(user, immersion):
 
 
 def can_declare_immersion(user):
-    return user.is_authenticated and (user.is_staff or is_lead(user))
+    return user.is_authenticated and (is_staff(user) or is_lead(user))
 
 
 def can_edit_immersion(user, immersion):
@@ -159,7 +161,7 @@ def echange_visible_to(user, queryset=None):
     queryset = EchangeTalent.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
-    if user.is_staff:
+    if is_staff(user):
         return queryset
     scope = lead_scope(user)
     condition = Q(agent_email__iexact=_email(user))
@@ -177,7 +179,7 @@ def echange_sides(user, echange):
     sides = set()
     if not user.is_authenticated:
         return sides
-    if user.is_staff:
+    if is_staff(user):
         sides.add(Side.STAFF)
     scope = lead_scope(user)
     if echange.origin_id in scope or echange.origin_service_id in scope:
@@ -253,14 +255,14 @@ def is_echange_party(user, echange):
 
 def service_visible_to(user, queryset=None):
     queryset = Organisation.objects.all() if queryset is None else queryset
-    if user.is_staff:
+    if is_staff(user):
         return queryset
     return queryset.filter(id__in=lead_scope(user))
 
 
 def can_manage_service(user, service):
-    return user.is_staff or service.pk in lead_scope(user)
+    return is_staff(user) or service.pk in lead_scope(user)
 
 
 def can_view_indicators(user):
-    return user.is_authenticated and (user.is_staff or is_lead(user))
+    return user.is_authenticated and (is_staff(user) or is_lead(user))

@@ -299,7 +299,7 @@ class InscriptionAdmin(OrganisationNommeeMixin, ImportMixin, admin.ModelAdmin):
                 done += 1
         return done
 
-    @admin.action(description=_("Faire passer de la liste d'attente aux inscrits"))
+    @admin.action(description=_("Faire passer de la liste d'attente aux inscrits"), permissions=["change"])
     def promote(self, request, queryset):
         waiting = queryset.filter(status=InscriptionStatus.LISTE_ATTENTE).order_by("created_at", "pk")
         done = self._each(request, waiting, inscription_services.promote)
@@ -314,15 +314,18 @@ class InscriptionAdmin(OrganisationNommeeMixin, ImportMixin, admin.ModelAdmin):
             )
         messages.success(request, _("%(count)s présence(s) mise(s) à jour.") % {"count": changed})
 
-    @admin.action(description=_("Marquer présent"))
+    @admin.action(description=_("Marquer présent"), permissions=["change"])
     def mark_present(self, request, queryset):
         self._mark(request, queryset, Presence.PRESENT)
 
-    @admin.action(description=_("Marquer absent"))
+    @admin.action(description=_("Marquer absent"), permissions=["change"])
     def mark_absent(self, request, queryset):
         self._mark(request, queryset, Presence.ABSENT)
 
-    @admin.action(description=_("Annuler les inscriptions (la place va au premier en attente)"))
+    @admin.action(
+        description=_("Annuler les inscriptions (la place va au premier en attente)"),
+        permissions=["change"],
+    )
     def cancel(self, request, queryset):
         selected = queryset.exclude(status=InscriptionStatus.ANNULE).select_related("atelier")
         done = self._each(request, selected, inscription_services.cancel)

@@ -4,6 +4,7 @@
 A required variable that is missing or malformed stops the start with a message naming it.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -89,14 +90,18 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
     "csp",
     "fabrique",
     "accompagnement",
+    "accompagnement.proconnect",
     "ateliers",
     "immersions",
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-* only from our proxies (read by SecurityMiddleware's HTTPS redirect, then the throttling).
+    "fabrique.core.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,10 +109,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on signed-in pages and downloads; Permissions-Policy (PERMISSIONS_POLICY).
+    "fabrique.core.middleware.PrivateResponsesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    # Members accept the charter in force before using the site (account and legal pages stay open).
-    "accompagnement.middleware.CharteAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff pass a second factor, then members accept the charter in force, before using the site (account
+    # and legal pages stay open). After the messages: both explain why they redirect.
+    "accompagnement.middleware.StaffSecondFactorMiddleware",
+    "accompagnement.middleware.CharteAcceptanceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -188,14 +197,32 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Fabrique RH] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-# Throttling: repeated failures lock the login for that account and slow a source address down.
+# Throttling (accompagnement.throttling, README « Production »). allauth limits each address (every login
+# POST, failed logins); no per-account lock, which anyone knowing an address could turn against its owner.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "signup": "20/m/ip",
+}
+# Per (account, address) pair: `free_failures` failures, then a wait of `first_delay` seconds doubling with
+# each failure up to `max_delay`; failures are forgotten `memory` seconds after the last one. The owner is
+# emailed once per `notice_window` when their account reaches `notice_after` refused logins. The second
+# factor gets the same growing wait per account (MFA_FORMS below).
+LOGIN_THROTTLE = {
+    "free_failures": 3,
+    "first_delay": 2,
+    "max_delay": env.int("LOGIN_THROTTLE_MAX_DELAY", default=15 * 60),
+    "memory": 24 * 60 * 60,
+    "notice_after": env.int("LOGIN_THROTTLE_NOTICE_AFTER", default=10),
+    "notice_window": 24 * 60 * 60,
+}
+MFA_FORMS = {
+    "authenticate": "accompagnement.forms.SecondFactorForm",
+    "reauthenticate": "accompagnement.forms.SecondFactorReauthenticateForm",
+    "activate_totp": "accompagnement.forms.ActivateSecondFactorForm",
 }
 ACCOUNT_FORMS = {
     "login": "accompagnement.forms.LoginForm",
@@ -204,6 +231,11 @@ ACCOUNT_FORMS = {
     "change_password": "accompagnement.forms.ChangePasswordForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor (required of staff: accompagnement.second_factor): the recovery codes are shown once, at
+# enrolment or when regenerated; staff cannot remove their TOTP (accompagnement.adapters.MFAAdapter).
+MFA_ADAPTER = "accompagnement.adapters.MFAAdapter"
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TOTP_ISSUER = "Fabrique RH"
 # Lifetime of the one-time link an invited member receives to set their password.
 INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=7)
 
@@ -212,10 +244,23 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security ---------------------------------------------------------------------------------------
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=True)
-# Behind the reverse proxy every request comes from its address: allauth's per-IP login throttling must
-# read the client's address from X-Forwarded-For, as appended by the proxies we trust, or one attacker
-# would lock everybody out.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+# Behind the reverse proxy every request comes from its address: the login throttling reads the client's
+# address from X-Forwarded-For, but only on requests whose connection comes from one of TRUSTED_PROXIES
+# (addresses or CIDR networks) and only the entry TRUSTED_PROXY_COUNT places from the right, the one our
+# outermost proxy wrote (fabrique.core.clientip). Anyone else's X-Forwarded-* headers are dropped
+# (fabrique.core.middleware.ForwardedHeadersMiddleware). Default: a proxy on the same host.
+TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"]) if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"La variable d'environnement TRUSTED_PROXIES est mal formée : « {_proxy} » n'est ni une adresse "
+            "IP ni un réseau (10.0.0.0/24)."
+        ) from _exc
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("La variable d'environnement TRUSTED_PROXY_COUNT est mal formée : 0 ou plus.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -228,12 +273,48 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features the site does not use, denied to its pages and to anything they could embed
+# (fabrique.core.middleware.PrivateResponsesMiddleware writes the header). An empty list is "()". Only
+# features Chromium knows: an unknown name ("bluetooth", "web-share") makes it log a warning on every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# The <style> Tiptap injects (django-prose-editor 0.28's editor.js); a new editor version changes it, and
+# the browser test of the CSP names the new hash.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        # The DSFR components set inline styles (collapses, modals): styles only, never scripts.
-        "style-src": [SELF, "'unsafe-inline'"],
+        # No inline styles: the DSFR's scripts set styles through the CSSOM, which CSP allows, and our
+        # templates use classes. One exception, by hash: the stylesheet the rich-text editor
+        # (django-prose-editor's Tiptap) injects as a <style> element. The booklet's previews set their
+        # own policy (inline print styles, no script). tests/browser/test_csp.py records every violation.
+        "style-src": [SELF, PROSE_EDITOR_STYLE_HASH],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -243,6 +324,70 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+
+# --- ProConnect (accompagnement.proconnect, README « ProConnect ») -----------------------------------
+# The state's login for civil servants, through allauth's OpenID Connect provider. Configured when the three
+# PROCONNECT_DISCOVERY_URL, PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET are set: the login page then
+# shows « S'identifier avec ProConnect ». Integration:
+# https://fca.integ01.dev-agentconnect.fr/api/v2/.well-known/openid-configuration
+PROCONNECT_DISCOVERY_URL = env.str("PROCONNECT_DISCOVERY_URL", default="")
+PROCONNECT_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
+PROCONNECT_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
+_proconnect = (PROCONNECT_DISCOVERY_URL, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET)
+if any(_proconnect) and not all(_proconnect):
+    raise ImproperlyConfigured(
+        "Les variables d'environnement PROCONNECT_DISCOVERY_URL, PROCONNECT_CLIENT_ID et "
+        "PROCONNECT_CLIENT_SECRET vont ensemble : les trois ou aucune."
+    )
+if PROCONNECT_DISCOVERY_URL and not (PROCONNECT_DISCOVERY_URL.startswith("https://") or DEBUG):
+    raise ImproperlyConfigured(
+        "La variable d'environnement PROCONNECT_DISCOVERY_URL est mal formée : https://… attendu."
+    )
+# The issuer the discovery document and every token must name: the discovery URL without its suffix.
+PROCONNECT_ISSUER = env.str(
+    "PROCONNECT_ISSUER", default=PROCONNECT_DISCOVERY_URL.removesuffix("/.well-known/openid-configuration")
+)
+PROCONNECT_SCOPES = env.list(
+    "PROCONNECT_SCOPES", default=["openid", "email", "given_name", "usual_name", "uid"]
+)
+# acr levels required of every ProConnect login (sent as essential in `claims`, checked in the ID token).
+# Empty: any level. "eidas1-mfa,eidas2,eidas3" makes ProConnect ask everyone for a second factor.
+PROCONNECT_ACR_VALUES = env.list("PROCONNECT_ACR_VALUES", default=[])
+# acr levels that count as the second factor staff need (allauth's "mfa" record, no TOTP code asked):
+# ProConnect's multi-factor levels. eidas1-mfa is a weak MFA (an email or SMS code); "eidas2,eidas3" keeps
+# only strong ones (TOTP, passkey, agent card).
+PROCONNECT_MFA_ACR_VALUES = env.list("PROCONNECT_MFA_ACR_VALUES", default=["eidas1-mfa", "eidas2", "eidas3"])
+# Whom an agent without an account is told to ask (the DGAFP animation team); default: the first ADMIN_EMAILS.
+NETWORK_CONTACT_EMAIL = env.str(
+    "NETWORK_CONTACT_EMAIL", default=next(iter(env.list("ADMIN_EMAILS", default=[])), "")
+)
+SOCIALACCOUNT_ADAPTER = "accompagnement.adapters.SocialAccountAdapter"
+# ProConnect's identity providers vouch for the address: no confirmation email at a ProConnect login.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {}
+if PROCONNECT_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["proconnect"] = {
+        "APPS": [
+            {
+                "provider_id": "proconnect",
+                "name": "ProConnect",
+                "client_id": PROCONNECT_CLIENT_ID,
+                "secret": PROCONNECT_CLIENT_SECRET,
+                "settings": {
+                    "server_url": PROCONNECT_DISCOVERY_URL,
+                    "issuer": PROCONNECT_ISSUER,
+                    "scope": PROCONNECT_SCOPES,
+                    "acr_values": PROCONNECT_ACR_VALUES,
+                    "mfa_acr_values": PROCONNECT_MFA_ACR_VALUES,
+                },
+            }
+        ]
+    }
+    # Browsers apply form-action to the redirect that follows the button's POST: allow ProConnect's origin.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "/".join(PROCONNECT_DISCOVERY_URL.split("/")[:3])
+    )
 
 # --- Email ------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
@@ -256,6 +401,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Admin exports drop a leading "=" so a cell typed by a member never runs as a formula in staff's Excel;
 # the resources also quote "+", "-", "@" (fabrique.core.exports.spreadsheet_safe).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# --- Rôles (accompagnement.roles) --------------------------------------------------------------------
+# Imports and exports in the admin ask Django's permissions, as every admin page: importing a list needs
+# the right to add its rows (members, registrations), exporting the right to see them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"

@@ -23,6 +23,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # No proxy in front of the development server: trust no X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = 0
+TRUSTED_PROXIES = []
+TRUSTED_PROXY_COUNT = 0
 # The demo data (known passwords) may be loaded here, never in production.
 DEMO_DATA_ALLOWED = True

@@ -28,6 +28,8 @@ MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/fabrique-test-media"))
 # Tests call tasks in-process unless they start a real worker (tests/conftest.py: celery_worker).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "fabrique-test")
+# The test client connects from 127.0.0.1: no proxy is trusted unless a test plays one (settings fixture).
+TRUSTED_PROXIES = []
 # Rate limits are tested explicitly; the cache is per process so tests do not share counters.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files straight from the apps (no collectstatic needed outside production).

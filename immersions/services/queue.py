@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from immersions.enums import EchangeStatus, ImmersionStatus
 from immersions.models import EchangeTalent, Immersion
-from immersions.permissions import echange_visible_to, immersion_visible_to, lead_scope
+from immersions.permissions import echange_visible_to, immersion_visible_to, is_staff, lead_scope
 
 # A queue shows at most this many objects per step, with a link to the whole list beyond.
 PER_STEP = 20
@@ -102,7 +102,7 @@ def waiting_steps(user):
             echanges.filter(_e_origin(scope), status=ES.EN_COURS),
         ),
     ]
-    if user.is_staff:
+    if is_staff(user):
         wanted += [
             (
                 _("Immersions à démarrer (date de début atteinte)"),

@@ -58,7 +58,7 @@ def indicateurs(request):
             "charts": charts,
             "year": year,
             "scope_label": _("tout le réseau")
-            if request.user.is_staff
+            if perms.is_staff(request.user)
             else _("votre organisation (origine ou accueil)"),
             "breadcrumb_data": crumbs(_("Indicateurs")),
         },

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.admin import OrganisationNommeeMixin, StaffAdminMixin
+from accompagnement.admin import OrganisationNommeeMixin
 from ateliers.models import ReglageAnnexe, RubriqueAnnexe
 
 
-# DGAFP staff (is_staff) set the lists' headings, as they manage the organisations; deleting a row stays
-# with Django's own permissions (a booklet goes back to the network's settings from its « Annexe » page).
-class RubriqueAnnexeInline(OrganisationNommeeMixin, StaffAdminMixin, admin.TabularInline):
+# DGAFP staff set the lists' headings, as they manage the organisations (their roles carry the permissions;
+# a booklet goes back to the network's settings from its « Annexe » page).
+class RubriqueAnnexeInline(OrganisationNommeeMixin, admin.TabularInline):
     model = RubriqueAnnexe
     extra = 0
     fields = ["organisation", "intitule", "rang"]
@@ -28,7 +28,7 @@ class RubriqueAnnexeInline(OrganisationNommeeMixin, StaffAdminMixin, admin.Tabul
 
 
 @admin.register(ReglageAnnexe)
-class ReglageAnnexeAdmin(StaffAdminMixin, admin.ModelAdmin):
+class ReglageAnnexeAdmin(admin.ModelAdmin):
     list_display = ["__str__", "format_nom", "regrouper_pfrh", "etablissements", "rubrique_count", "page"]
     list_select_related = ["atelier__programme"]
     search_fields = ["atelier__title"]

@@ -116,7 +116,8 @@ INLINES_BY_KIND = {
 
 
 class StaffOnlyMixin:
-    """Booklet content is DGAFP staff's work: the admin's model permissions plus `is_staff`.
+    """Booklet content is DGAFP staff's work: the admin's model permissions, and the staff predicate
+    (`ateliers.permissions.can_manage`) to list it.
 
     What the studio writes (`Redaction` rows) is saved, when something changed, with its revision bumped
     and its writer recorded, as the studio does (an untouched form saves nothing and bumps nothing, so
@@ -377,7 +378,13 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
             extra_context.update(admin_livret.livret_panel(atelier))
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.action(description=_("Générer une nouvelle version du livret"))
+    def has_generate_permission(self, request):
+        return permissions.can_generate_livret(request.user)
+
+    def has_preview_permission(self, request):
+        return permissions.can_preview_livret(request.user)
+
+    @admin.action(description=_("Générer une nouvelle version du livret"), permissions=["generate"])
     def action_generer(self, request, queryset):
         for atelier in queryset:
             try:
@@ -391,11 +398,11 @@ class AtelierLivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
                     % {"atelier": atelier, "version": livret.version},
                 )
 
-    @admin.action(description=_("Prévisualiser le livret (HTML)"))
+    @admin.action(description=_("Prévisualiser le livret (HTML)"), permissions=["preview"])
     def action_apercu_html(self, request, queryset):
         return admin_livret.apercu_html(request, queryset.first().pk)
 
-    @admin.action(description=_("Prévisualiser le livret (PDF)"))
+    @admin.action(description=_("Prévisualiser le livret (PDF)"), permissions=["preview"])
     def action_apercu_pdf(self, request, queryset):
         return admin_livret.apercu_pdf(request, queryset.first().pk)
 
@@ -432,14 +439,11 @@ class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # old versions are kept
 
-    def get_actions(self, request):
+    def has_publish_permission(self, request):
         # The actions change publication flags through the services, with their own checks.
-        actions = super().get_actions(request)
-        if not permissions.can_manage(request.user):
-            return {}
-        return actions
+        return permissions.can_publish_livret(request.user)
 
-    @admin.action(description=_("Publier cette version (prévient les participants)"))
+    @admin.action(description=_("Publier cette version (prévient les participants)"), permissions=["publish"])
     def action_publier(self, request, queryset):
         if queryset.count() != 1:
             messages.error(request, _("Sélectionnez une seule version à publier."))
@@ -452,7 +456,7 @@ class LivretAdmin(StaffOnlyMixin, admin.ModelAdmin):
         else:
             messages.success(request, _("Version %(v)s publiée.") % {"v": livret.version})
 
-    @admin.action(description=_("Diffuser au réseau (tous les membres)"))
+    @admin.action(description=_("Diffuser au réseau (tous les membres)"), permissions=["publish"])
     def action_diffuser(self, request, queryset):
         for livret in queryset:
             try:

@@ -4,10 +4,14 @@ Prévisualiser (HTML, PDF), Publier, Diffuser au réseau, and any ready version'
 They are served under the admin's URLs (`admin:ateliers_livret_*`, wired by
 `ateliers.livret.admin.livret.AtelierLivretAdmin.get_urls`, behind the admin's login) and send staff back
 to the workshop's booklet page; `livret_panel` is what that page's template
-(`ateliers/livret/admin/change_form.html`) shows about the versions. Anyone else gets a 403. Every state
-change goes through `ateliers.livret.services.rendu`.
+(`ateliers/livret/admin/change_form.html`) shows about the versions. Each asks the staff predicate and
+the booklet versions' Django permission it needs (`ateliers.permissions.can_generate_livret`,
+`can_preview_livret`, `can_publish_livret`); anyone else gets a 403. Every state change goes through
+`ateliers.livret.services.rendu`.
 """
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -40,14 +44,14 @@ def livret_panel(atelier):
     return panel
 
 
-def _staff_atelier(request, pk):
-    if not permissions.can_manage(request.user):
+def _staff_atelier(request, pk, allowed):
+    if not allowed(request.user):
         raise PermissionDenied
     return get_object_or_404(AtelierLivret, pk=pk)
 
 
-def _staff_livret(request, pk, **filters):
-    if not permissions.can_manage(request.user):
+def _staff_livret(request, pk, allowed, **filters):
+    if not allowed(request.user):
         raise PermissionDenied
     return get_object_or_404(Livret.objects.select_related("atelier"), pk=pk, **filters)
 
@@ -60,18 +64,23 @@ def _back(atelier_id):
 def generer(request, pk):
     """A new version, rendered by the worker."""
     success = _("La version %(version)s est en cours de rendu : rechargez la page dans quelques secondes.")
-    run_booklet_action(request, "generer", _staff_atelier(request, pk), success=success)
+    atelier = _staff_atelier(request, pk, permissions.can_generate_livret)
+    run_booklet_action(request, "generer", atelier, success=success)
     return _back(pk)
 
 
+@csp_replace({"script-src": [NONE], "style-src": [SELF, UNSAFE_INLINE]})
 def apercu_html(request, pk):
-    """The booklet's HTML as the PDF lays it out, from the current content."""
-    return HttpResponse(livret_service.render_html(_staff_atelier(request, pk)))
+    """The booklet's HTML as the PDF lays it out, from the current content (no script; its print
+    stylesheet is inline)."""
+    return HttpResponse(
+        livret_service.render_html(_staff_atelier(request, pk, permissions.can_preview_livret))
+    )
 
 
 def apercu_pdf(request, pk):
     """Render the current content now, without keeping it: what "Générer" would produce."""
-    atelier = _staff_atelier(request, pk)
+    atelier = _staff_atelier(request, pk, permissions.can_preview_livret)
     try:
         context = livret_service.build_context(atelier)
         livret_service.check_content(context)
@@ -88,7 +97,7 @@ def apercu_pdf(request, pk):
 @require_POST
 def publier(request, pk):
     """Publish version `pk` (participants are told by email)."""
-    livret = _staff_livret(request, pk)
+    livret = _staff_livret(request, pk, permissions.can_publish_livret)
     run_booklet_action(request, "publier", livret)
     return _back(livret.atelier_id)
 
@@ -96,14 +105,14 @@ def publier(request, pk):
 @require_POST
 def diffuser(request, pk):
     """Spread version `pk` to every member of the network."""
-    livret = _staff_livret(request, pk)
+    livret = _staff_livret(request, pk, permissions.can_publish_livret)
     run_booklet_action(request, "diffuser", livret)
     return _back(livret.atelier_id)
 
 
 def fichier(request, pk):
     """Any ready version, for staff (participants only ever get the published one)."""
-    livret = _staff_livret(request, pk, status=DocumentStatus.PRET)
+    livret = _staff_livret(request, pk, permissions.can_preview_livret, status=DocumentStatus.PRET)
     if not livret.file:
         raise Http404
     name = livret_service.filename(livret).replace(".pdf", f"-v{livret.version}.pdf")

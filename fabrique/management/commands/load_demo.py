@@ -3,11 +3,15 @@ data alone cannot: give the accounts their password, render and publish the laun
 Idempotent: safe to run again (rows are updated in place, the booklet is rendered only when it changed).
 """
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accompagnement import roles
 from accompagnement.models import Adhesion, Dispositif, Organisation, User
 from ateliers.enums import Presence
 from ateliers.livret.services import rendu, versions
@@ -16,6 +20,9 @@ from fabrique.core import demo
 from immersions.models import Derogation, EchangeTalent, Immersion
 
 DEMO_PASSWORD = "demo-fabrique-2026"  # noqa: S105 - printed to the developer on purpose, demo only
+# Staff accounts need a second factor: in the demo their TOTP authenticator shares this published secret
+# (add it to an authenticator app, or print the current code with `manage.py code_demo`).
+DEMO_TOTP_SECRET = "FABRIQUEDEMODGAFPTOTPPUBLIC23456"  # noqa: S105 - demo only, like the password
 STAFF_EMAIL = "admin@dgafp.gouv.fr"
 FILES = [
     ("accompagnement", "organisations.yaml"),
@@ -32,6 +39,16 @@ def set_passwords(users):
         if not user.password or not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+
+
+def enrol_staff(users):
+    """Every demo staff account has a TOTP authenticator with the demo's published secret."""
+    for user in users:
+        if (
+            user.is_staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
 def publish_booklet(atelier, staff):
@@ -58,8 +75,10 @@ class Command(BaseCommand):
                 "(DEMO_DATA_ALLOWED est faux ; les comptes de démonstration ont un mot de passe public)."
             )
         with transaction.atomic():
+            roles.ensure_roles()  # the staff roles' groups, which the demo accounts join
             loaded = demo.load(*(demo.path(app, name) for app, name in FILES))
             set_passwords(loaded["accompagnement.User"])
+            enrol_staff(loaded["accompagnement.User"])
             launch = Atelier.objects.get(programme__year=2023, number=1)
             livret = publish_booklet(launch, User.objects.get(email=STAFF_EMAIL))
         self.report(launch, livret)
@@ -70,8 +89,14 @@ class Command(BaseCommand):
         write("Comptes de démonstration (adresse, mot de passe, rôle) :")
         for row in demo.read_csv(demo.path("accompagnement", "comptes.csv")):
             role = Adhesion.objects.get(user__email=row["email"]).get_role_display()
-            staff = " (administration)" if row.get("is_staff") else ""
+            groups = ", ".join(Group.objects.filter(user__email=row["email"]).values_list("name", flat=True))
+            staff = f" (administration : {groups})" if row.get("is_staff") else ""
             write(f"  {row['email']:<34} {DEMO_PASSWORD}   {role}{staff}")
+        write(
+            f"Double authentification des comptes de l'administration : secret TOTP {DEMO_TOTP_SECRET} "
+            "(à ajouter dans une application d'authentification), ou le code du moment : "
+            "python manage.py code_demo"
+        )
         write(
             f"Réseau : {Organisation.objects.count()} organisations, "
             f"{Adhesion.objects.actives().count()} membres actifs, {Dispositif.objects.count()} dispositifs."

@@ -1,7 +1,7 @@
 """What the studio shows beside the editor: the booklet's HTML preview and the speakers' photos (both for
 those who write this booklet only, never cached, never a public media URL)."""
 
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,10 +16,12 @@ from ateliers.livret.views.studio import editable_atelier
 
 @require_GET
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF], "script-src": [NONE]})
+@csp_replace({"frame-ancestors": [SELF], "script-src": [NONE], "style-src": [SELF, UNSAFE_INLINE]})
 def apercu(request, pk):
     """The booklet's HTML as the PDF lays it out, framed beside the editor (same origin only); the
-    preview runs no script. Speakers' photos come from `photo`, which checks permissions again."""
+    preview runs no script, and its print stylesheet is inline (the booklet's previews are the only
+    pages whose styles may be).
+    Speakers' photos come from `photo`, which checks permissions again."""
     atelier = editable_atelier(request, pk)
     photos = {
         name: reverse("ateliers:studio_photo", args=[atelier.pk, speaker_pk])
