@@ -10,7 +10,8 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
-from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory
+from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory, UserFactory
+from tests.second_factor import SecondFactorClient
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -102,6 +103,25 @@ def celery_worker(redis_url, settings):
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, whose force_login of a staff account includes its second factor."""
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def admin_user(db):
+    """A superuser made by the factories (verified address, TOTP enrolled, charter accepted)."""
+    return UserFactory(email="admin@example.gouv.fr", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = SecondFactorClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def organisation(db):
     return OrganisationFactory(ministere=True)
 
@@ -114,7 +134,8 @@ def lead(organisation):
 
 @pytest.fixture
 def staff(db):
-    """A DGAFP animator: is_staff with the animateur role in the DGAFP."""
+    """A DGAFP animator: is_staff in the « Animateur DGAFP » group (UserFactory), with the animateur role
+    in the DGAFP."""
     dgafp = OrganisationFactory(
         name="Direction générale de l'administration et de la fonction publique", acronym="DGAFP"
     )

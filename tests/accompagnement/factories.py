@@ -1,12 +1,16 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accompagnement import roles
 from accompagnement.enums import Besoin, DispositifKind, Maturite, OrganisationKind, Public, Role
 from accompagnement.models import AcceptationCharte, Adhesion, Charte, Dispositif, Organisation, User
 
 PASSWORD = "motdepasse-de-test-42"
+# The TOTP secret of every staff account the factories make (tests compute its codes: tests/second_factor.py).
+TOTP_SECRET = "FABRIQUETESTSTAFFTOTPSECRET23456"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,6 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
     @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Staff accounts have enrolled a TOTP authenticator (the site requires it of them), unless
+        `totp=False` (an account that has not enrolled yet)."""
+        if create and self.is_staff and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
+
+    @factory.post_generation
     def charte_acceptee(self, create, extracted, **kwargs):
         """Members have accepted the charter in force, unless `charte_acceptee=False`: the charter
         middleware would otherwise send every test's user to /charte/ first."""
@@ -33,6 +44,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             charte = Charte.objects.current()
             if charte is not None:
                 AcceptationCharte.objects.create(user=self, charte=charte)
+
+    @factory.post_generation
+    def staff_role(self, create, extracted, **kwargs):
+        """Staff accounts are DGAFP animators (the « Animateur DGAFP » group), unless
+        `staff_role=roles.ADMINISTRATEUR` (an administrator) or `staff_role=False` (is_staff alone)."""
+        if create and self.is_staff and extracted is not False:
+            self.groups.add(roles.ensure_roles()[extracted or roles.ANIMATEUR])
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

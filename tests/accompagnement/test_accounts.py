@@ -84,7 +84,8 @@ def test_admin_login_goes_through_allauth(client):
 
 def test_throttling_behind_the_proxy_counts_each_client_not_the_proxy(client, lead, settings):
     """Behind the reverse proxy every request has its address: one attacker must not lock out everyone."""
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     for n in range(12):
         client.post(

@@ -1,10 +1,16 @@
-"""The DGAFP staff's admin: fixed query counts, counts per organisation, permissions, the charter."""
+"""The DGAFP staff's admin: fixed query counts, counts per organisation, permissions, the charter, and who
+may change which account (an animator members' accounts, an administrator staff accounts, passwords and
+rights; tests/fabrique/test_admin_permissions.py walks every admin page for every role)."""
 
 import pytest
+import tablib
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from accompagnement.models import Charte, Dispositif
+from accompagnement import roles
+from accompagnement.models import Charte, Dispositif, User
+from accompagnement.resources import MemberResource
 from tests.accompagnement.factories import (
     PASSWORD,
     AdhesionFactory,
@@ -15,6 +21,19 @@ from tests.accompagnement.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "PrisePossession-2024!"
+
+
+@pytest.fixture
+def administrateur(db):
+    """A DGAFP administrator: the « Administrateur » group, not a superuser."""
+    return UserFactory(is_staff=True, staff_role=roles.ADMINISTRATEUR, email="administration@dgafp.gouv.fr")
+
+
+@pytest.fixture
+def colleague(db):
+    """Another DGAFP animator."""
+    return UserFactory(is_staff=True, email="collegue@dgafp.gouv.fr")
 
 
 def build(size):
@@ -108,8 +127,9 @@ def test_admin_organisation_autocomplete_query_count_is_fixed(
         OrganisationFactory(name="Bureau", parent=OrganisationFactory(name="Direction", parent=ministry))
     client.force_login(staff)
     _autocomplete(client, "Bureau")
-    # The session, the user, the count for the pagination, one page of results with their parents.
-    with django_assert_num_queries(4):
+    # The session, the user, the animator's permissions (their own, their groups'), the count for the
+    # pagination, one page of results with their parents.
+    with django_assert_num_queries(6):
         response = _autocomplete(client, "Bureau")
     assert len(response.json()["results"]) == count
 
@@ -194,8 +214,8 @@ def test_admin_closed_to_leads(client, lead):
         assert client.get(reverse(f"admin:accompagnement_{model}_changelist")).status_code == 302
 
 
-def test_admin_new_charter_version_then_members_asked_again(client, staff, lead):
-    client.force_login(staff)
+def test_admin_new_charter_version_then_members_asked_again(client, administrateur, lead):
+    client.force_login(administrateur)
     response = client.post(
         reverse("admin:accompagnement_charte_add"),
         {
@@ -219,9 +239,9 @@ def test_admin_accepted_charter_version_is_read_only(client, staff, lead):
     assert "text" not in response.context["adminform"].form.fields
 
 
-def test_admin_draft_charter_stays_editable(client, staff):
+def test_admin_draft_charter_stays_editable(client, administrateur):
     draft = CharteFactory(published_at=None)
-    client.force_login(staff)
+    client.force_login(administrateur)
     response = client.get(reverse("admin:accompagnement_charte_change", args=[draft.pk]))
     assert "text" in response.context["adminform"].form.fields
 
@@ -250,8 +270,8 @@ def test_admin_object_urls_closed_to_leads(client, lead):
     assert dispositif.title != "Piraté"
 
 
-def test_admin_new_charter_version_starts_from_the_text_in_force(client, staff):
-    client.force_login(staff)
+def test_admin_new_charter_version_starts_from_the_text_in_force(client, administrateur):
+    client.force_login(administrateur)
     form = client.get(reverse("admin:accompagnement_charte_add")).context["adminform"].form
     current = Charte.objects.current()
     assert form.initial["version"] == current.version + 1
@@ -329,7 +349,7 @@ def test_admin_staff_cannot_promote_themselves(client, staff):
     staff.refresh_from_db()
     assert staff.first_name == "Renommé"  # the form was saved, only the privileges were ignored
     assert not staff.is_superuser
-    assert not staff.groups.exists()
+    assert list(staff.groups.values_list("name", flat=True)) == [roles.ANIMATEUR]
     assert not staff.user_permissions.exists()
 
 
@@ -346,3 +366,195 @@ def test_admin_superuser_can_grant_staff(client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     member.refresh_from_db()
     assert member.is_staff
+
+
+def test_admin_animator_reads_the_charter_but_does_not_publish_one(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("admin:accompagnement_charte_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:accompagnement_charte_add"), {"version": 9, "title": "x", "text": "y"}
+    )
+    assert response.status_code == 403
+    assert not Charte.objects.filter(version=9).exists()
+
+
+def test_admin_staff_cannot_set_another_staff_members_password(client, staff, colleague):
+    client.force_login(staff)
+    url = reverse("admin:auth_user_password_change", args=[colleague.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert colleague.check_password(PASSWORD)
+    assert not colleague.check_password(NEW_PASSWORD)
+
+
+def test_admin_animator_cannot_set_a_members_password_either(client, staff):
+    member = AdhesionFactory().user
+    client.force_login(staff)
+    url = reverse("admin:auth_user_password_change", args=[member.pk])
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 403
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+
+
+def test_admin_administrator_sets_a_staff_members_password(client, administrateur, colleague):
+    client.force_login(administrateur)
+    url = reverse("admin:auth_user_password_change", args=[colleague.pk])
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.check_password(NEW_PASSWORD)
+
+
+def test_admin_administrator_cannot_set_a_superusers_password(client, administrateur):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(administrateur)
+    url = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.check_password(PASSWORD)
+
+
+def test_admin_animator_sees_another_staff_account_read_only(client, staff, colleague):
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_user_change", args=[colleague.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.fields) == {"password"}  # the hash, never editable
+    response = client.post(url, {"email": "pirate@example.org", "first_name": "x", "last_name": "y"})
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert colleague.email == "collegue@dgafp.gouv.fr"
+
+
+def test_admin_animator_changes_a_members_account(client, staff):
+    member = AdhesionFactory(user__first_name="Avant").user
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_user_change", args=[member.pk])
+    data = _user_change_data(client.get(url))
+    data["first_name"] = "Après"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert member.first_name == "Après"
+
+
+def test_admin_animator_deactivates_members_not_staff(client, staff, colleague):
+    member = AdhesionFactory().user
+    client.force_login(staff)
+    client.post(
+        reverse("admin:accompagnement_user_changelist"),
+        {"action": "deactivate", "_selected_action": [member.pk, colleague.pk]},
+    )
+    member.refresh_from_db()
+    colleague.refresh_from_db()
+    assert (member.is_active, colleague.is_active) == (False, True)
+
+
+def test_admin_administrator_deactivates_a_staff_account(client, administrateur, colleague):
+    client.force_login(administrateur)
+    client.post(
+        reverse("admin:accompagnement_user_changelist"),
+        {"action": "deactivate", "_selected_action": [colleague.pk]},
+    )
+    colleague.refresh_from_db()
+    assert not colleague.is_active
+
+
+def test_admin_administrator_grants_a_role_but_not_superuser(client, administrateur):
+    member = AdhesionFactory().user
+    client.force_login(administrateur)
+    url = reverse("admin:accompagnement_user_change", args=[member.pk])
+    response = client.get(url)
+    fields = response.context["adminform"].form.fields
+    assert {"is_staff", "groups", "user_permissions"} <= set(fields)
+    assert "is_superuser" not in fields
+    data = _user_change_data(response)
+    data.update(
+        {"is_staff": "on", "is_superuser": "on", "groups": [Group.objects.get(name=roles.ANIMATEUR).pk]}
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert member.is_staff
+    assert not member.is_superuser
+    assert member.has_perm(roles.ANIMER_RESEAU)
+
+
+def test_admin_accounts_are_not_deleted_in_bulk(client, administrateur):
+    member = AdhesionFactory().user
+    client.force_login(administrateur)
+    client.post(
+        reverse("admin:accompagnement_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [member.pk], "post": "yes"},
+    )
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_admin_superusers_email_addresses_stay_with_superusers(client, administrateur):
+    """Whoever could change a superuser's address would receive its password reset."""
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    address = EmailAddress.objects.get(user=superuser)
+    client.force_login(administrateur)
+    url = reverse("admin:account_emailaddress_change", args=[address.pk])
+    response = client.post(url, {"user": superuser.pk, "email": "pirate@example.org", "verified": "on"})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")  # « this address does not exist » for them
+    response = client.post(
+        reverse("admin:account_emailaddress_add"),
+        {"user": superuser.pk, "email": "pirate@example.org", "verified": "on", "primary": "on"},
+    )
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert list(EmailAddress.objects.filter(user=superuser).values_list("email", flat=True)) == [
+        address.email
+    ]
+
+
+def test_admin_member_import_refuses_another_staff_members_row_to_an_animator(staff, colleague):
+    headers = ["email", "prenom", "nom", "organisation", "role", "fonction"]
+    organisation = OrganisationFactory(slug="mj-sg")
+    row = [colleague.email, "Pris", "Parlimport", organisation.slug, "", ""]
+    result = MemberResource().import_data(tablib.Dataset(row, headers=headers), dry_run=False, user=staff)
+    assert "Compte protégé" in result.invalid_rows[0].error_dict["email"][0]
+    colleague.refresh_from_db()
+    assert colleague.last_name != "Parlimport"
+
+
+def test_admin_animator_cannot_redirect_a_members_password_reset_by_changing_their_address(client, staff):
+    member = AdhesionFactory(user__email="agent@culture.gouv.fr").user
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_user_change", args=[member.pk])
+    response = client.get(url)
+    assert "email" not in response.context["adminform"].form.fields
+    data = _user_change_data(response)
+    data.update({"email": "pirate@example.org", "first_name": "Changé"})
+    assert client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert (member.email, member.first_name) == ("agent@culture.gouv.fr", "Changé")
+
+
+def test_admin_administrator_corrects_a_members_address(client, administrateur):
+    member = AdhesionFactory(user__email="agnet@culture.gouv.fr").user
+    client.force_login(administrateur)
+    url = reverse("admin:accompagnement_user_change", args=[member.pk])
+    data = _user_change_data(client.get(url))
+    data["email"] = "agent@culture.gouv.fr"
+    assert client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert member.email == "agent@culture.gouv.fr"
+
+
+def test_admin_animator_cannot_change_another_staff_members_memberships(client, staff, colleague):
+    adhesion = AdhesionFactory(user=colleague, role="animateur_dgafp")
+    client.force_login(staff)
+    url = reverse("admin:accompagnement_adhesion_change", args=[adhesion.pk])
+    data = {"user": colleague.pk, "organisation": adhesion.organisation_id, "role": "tete_de_reseau"}
+    assert client.post(url, data).status_code == 403
+    delete_url = reverse("admin:accompagnement_adhesion_delete", args=[adhesion.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    adhesion.refresh_from_db()
+    assert adhesion.role == "animateur_dgafp"

@@ -6,13 +6,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from accompagnement import services
 from accompagnement.enums import Role
 from accompagnement.models import Adhesion, User
 from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory
+from tests.second_factor import SecondFactorClient
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_invitation_link_works_only_once(client, organisation, staff, django_cap
     path = invitation_path(mail.outbox[0])
     form_url = client.get(path)["Location"]
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    other = Client()
+    other = SecondFactorClient()
     response = other.get(path, follow=True)
     assert "Ce lien n'est plus valable" in response.content.decode()
 
@@ -177,7 +177,7 @@ def test_admin_invite_form_closed_to_members(client, lead):
 
 
 def logged_in_client(user):
-    other = Client()
+    other = SecondFactorClient()
     other.force_login(user)
     return other
 

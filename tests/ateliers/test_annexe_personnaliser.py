@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.test import Client
 
 from ateliers.enums import FormatNom
 from ateliers.livret.services import annexe as annexe_services
@@ -16,6 +15,7 @@ from tests.accompagnement.factories import UserFactory
 from tests.ateliers.annexe_factories import annexe_url, intitules, ministere
 from tests.ateliers.factories import InscriptionFactory
 from tests.concurrency import run_in_threads
+from tests.second_factor import SecondFactorClient
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_livret_annexe_personnaliser_double_click_creates_one_setting(
         return listed(atelier)
 
     monkeypatch.setattr(annexe_services, "racines_presentes", meet_then_list)
-    clients = [Client(), Client()]
+    clients = [SecondFactorClient(), SecondFactorClient()]
     for client in clients:
         client.force_login(staff)
     statuses, errors = [], []

@@ -4,12 +4,13 @@ missing directions from it, and nothing is written before the confirmation."""
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accompagnement.enums import OrganisationKind
 from accompagnement.models import Adhesion, Organisation, User
 from ateliers.models import Inscription
-from tests.accompagnement.factories import OrganisationFactory
+from tests.accompagnement.factories import OrganisationFactory, UserFactory
 from tests.ateliers.factories import AtelierFactory
 from tests.ateliers.participants_import import FIXTURE, MISSING, confirm_import, upload_file
 
@@ -142,8 +143,13 @@ def test_import_create_direction_twice_is_refused_with_a_message(admin_client, n
     assert Organisation.objects.get(name="Cellule mobilité").slug == "minarm-cm"
 
 
-def test_import_create_direction_needs_the_right_to_add_organisations(client, staff, network):
-    client.force_login(staff)  # staff, not superuser: no « add organisation » permission
+def test_import_create_direction_needs_the_right_to_add_organisations(client, network):
+    # Staff who may import participants (a group made for it) but not add organisations.
+    importer = UserFactory(is_staff=True, staff_role=False)
+    importer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_inscription", "add_inscription"])
+    )
+    client.force_login(importer)
     response = client.post(
         reverse("admin:ateliers_inscription_create_direction"),
         {"ministry": network["minarm"].pk, "name": "Cellule mobilité"},

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from accompagnement import second_factor
 from tests.accompagnement.factories import PASSWORD
+from tests.second_factor import totp_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests are still
 # synchronous and on their own connection, which Django would otherwise refuse.
@@ -59,17 +61,27 @@ def page(browser, live_server):
     context.close()
 
 
+def log_in(page, user, password=PASSWORD):
+    """Log `user` in through the real login form; staff type their authenticator's code too."""
+    page.goto("/compte/login/")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: "/compte/login/" not in url)
+    if second_factor.needs_second_factor(user) and second_factor.has_totp(user):
+        # The code of the factories' secret, as the staff member's authenticator app shows it now.
+        page.get_by_label("Code").fill(totp_code())
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_url(lambda url: "/compte/" not in url)
+    return page
+
+
 @pytest.fixture
 def login(page):
     """Log `user` in through the real login form."""
 
     def _login(user, password=PASSWORD):
-        page.goto("/compte/login/")
-        page.get_by_label("Adresse électronique").fill(user.email)
-        page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(lambda url: "/compte/login/" not in url)
-        return page
+        return log_in(page, user, password)
 
     return _login
 

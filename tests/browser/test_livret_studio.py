@@ -11,7 +11,7 @@ from accompagnement.services import accept_charte
 from ateliers.models import Constat, ContenuSequence, Contribution, GroupeTravail, Rapporteur
 from tests.accompagnement.factories import PASSWORD, UserFactory
 from tests.ateliers.livret_factories import make_booklet_atelier
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -333,11 +333,7 @@ def staff_of(atelier):
 
 
 def log_in_page(page, user):
-    page.goto("/compte/login/")
-    page.get_by_label("Adresse électronique").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(lambda url: "/compte/login/" not in url)
+    log_in(page, user, PASSWORD)
 
 
 def settle(page):

@@ -1,30 +1,6 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "fabrique.settings.base",
-    "SECRET_KEY": "a-long-random-production-secret-for-the-check-0123456789abcdef",
-    "ALLOWED_HOSTS": "fabrique.example.gouv.fr",
-    "DATABASE_URL": "postgres://fabrique@db.example:5432/fabrique",
-}
-
-
-def run_manage(*args, env):
-    ignored = {*PRODUCTION, "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in ignored}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.manage_command import PRODUCTION, run_manage
 
 
 def test_check_deploy_passes_with_production_variables():

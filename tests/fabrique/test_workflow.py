@@ -49,8 +49,9 @@ def test_transition_saves_only_the_status_logs_once_and_runs_effects_after_commi
 ):
     atelier = AtelierFactory(brouillon=True, title="Avant")
     Atelier.objects.filter(pk=atelier.pk).update(title="Changé ailleurs")
-    # SAVEPOINT, SELECT ... FOR UPDATE, UPDATE (status, updated_at), INSERT log, RELEASE.
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(5):
+    # The actor's permissions (their own, their groups': the staff role), SAVEPOINT, SELECT ... FOR UPDATE,
+    # UPDATE (status, updated_at), INSERT log, RELEASE.
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(7):
         assert atelier_services.WORKFLOW.transition(atelier, AtelierStatus.INSCRIPTIONS_OUVERTES, by=staff)
     assert len(callbacks) == 1  # the side effects wait for the commit
     assert atelier.status == AtelierStatus.INSCRIPTIONS_OUVERTES
