@@ -151,6 +151,9 @@ def test_livret_admin_buttons_generate_preview_publish_spread(
     html = client.get(reverse("admin:ateliers_livret_apercu_html", args=[atelier.pk]))
     assert html.status_code == 200
     assert "Livret de restitution" in html.content.decode()
+    # Shown in a browser: fonts from the static URLs, never file:// or the renderer's private media: URLs.
+    assert "file://" not in html.content.decode()
+    assert "media:" not in html.content.decode()
     pdf = client.get(reverse("admin:ateliers_livret_apercu_pdf", args=[atelier.pk]))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")

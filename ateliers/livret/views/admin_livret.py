@@ -25,6 +25,7 @@ from ateliers.livret.models import AtelierLivret, Livret
 from ateliers.livret.services import rendu as livret_service
 from ateliers.livret.services import versions
 from ateliers.livret.services.rendu import LivretError
+from ateliers.livret.views.studio.apercu import preview_html
 from ateliers.livret.views.telechargements import run_booklet_action
 from fabrique.core.enums import DocumentStatus
 
@@ -73,9 +74,7 @@ def generer(request, pk):
 def apercu_html(request, pk):
     """The booklet's HTML as the PDF lays it out, from the current content (no script; its print
     stylesheet is inline)."""
-    return HttpResponse(
-        livret_service.render_html(_staff_atelier(request, pk, permissions.can_preview_livret))
-    )
+    return HttpResponse(preview_html(_staff_atelier(request, pk, permissions.can_preview_livret)))
 
 
 def apercu_pdf(request, pk):

@@ -22,17 +22,21 @@ def apercu(request, pk):
     preview runs no script, and its print stylesheet is inline (the booklet's previews are the only
     pages whose styles may be).
     Speakers' photos come from `photo`, which checks permissions again."""
-    atelier = editable_atelier(request, pk)
+    response = HttpResponse(preview_html(editable_atelier(request, pk)))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def preview_html(atelier):
+    """The booklet's HTML for a browser: the speakers' photos through `photo` (the studio's and the admin's
+    previews)."""
     photos = {
         name: reverse("ateliers:studio_photo", args=[atelier.pk, speaker_pk])
         for speaker_pk, name in studio.blocks_of(atelier, "intervenant")
         .exclude(photo="")
         .values_list("pk", "photo")
     }
-    html = livret_service.render_html(atelier, media_preview_url=lambda name: photos.get(str(name), ""))
-    response = HttpResponse(html)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return livret_service.render_html(atelier, media_preview_url=lambda name: photos.get(str(name), ""))
 
 
 @require_GET
