@@ -27,7 +27,6 @@ django.setup()
 
 from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from immersions.enums import EchangeStatus, ImmersionStatus  # noqa: E402
@@ -35,6 +34,7 @@ from immersions.models import EchangeTalent, Immersion  # noqa: E402
 from immersions.services import echanges  # noqa: E402
 from tests.accompagnement.factories import AdhesionFactory, OrganisationFactory  # noqa: E402
 from tests.immersions.factories import EchangeFactory, ImmersionFactory  # noqa: E402
+from tests.second_factor import SecondFactorClient  # noqa: E402
 
 URLS = [
     "/immersions/",
@@ -83,7 +83,7 @@ def bench_pages():
     for rows in (1, 500):
         add_rows(rows - Immersion.objects.count(), origin, service, host)
         for who, user in (("lead", lead), ("staff", staff)):
-            client = Client()
+            client = SecondFactorClient()  # a staff login completed with its TOTP code
             client.force_login(user)
             for url in URLS:
                 results[(who, url, rows)] = measure(client, url)
