@@ -20,6 +20,12 @@ PROCONNECT_MFA_STAGE = "accompagnement.proconnect.stages.AuthenticateStage"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's wording, in the site's words (« adresse électronique », as the field's label says).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _("L’adresse électronique ou le mot de passe est incorrect."),
+    }
+
     def is_open_for_signup(self, request):
         return False
 

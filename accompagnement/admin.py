@@ -187,6 +187,16 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
             readonly.append("is_superuser")
         return readonly
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if permissions.can_manage_staff_accounts(request.user):
+            return fieldsets
+        # The password summary links to the password page, which only administrators may use.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def user_change_password(self, request, id, form_url=""):
         """The admin's password page sets anyone's password without the current one: administrators only
         (staff change their own from their account page, which asks for it)."""
@@ -365,6 +375,14 @@ class AdhesionAdmin(OrganisationNommeeMixin, admin.ModelAdmin):
         if obj is not None and not permissions.can_change_account(request.user, obj.user):
             return False
         return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            # Nor can a membership be added to, or moved onto, an account the user may not change: the
+            # form refuses such an account as an invalid choice.
+            formfield.queryset = permissions.accounts_changeable_by(request.user, formfield.queryset)
+        return formfield
 
 
 class DispositifAdminForm(forms.ModelForm):

@@ -99,6 +99,14 @@ class ChangePasswordForm(DsfrFormMixin, allauth_forms.ChangePasswordForm):
     field_help_texts = NEW_PASSWORD_HELP
 
 
+class ReauthenticateForm(DsfrFormMixin, allauth_forms.ReauthenticateForm):
+    """The password again before a sensitive change (adding a second factor, new recovery codes)."""
+
+    field_labels = {"password": _("Mot de passe")}
+    field_help_texts = {"password": ""}
+    field_autocomplete = {"password": "current-password"}
+
+
 class InvitationPasswordForm(DsfrFormMixin, SetPasswordForm):
     """The invited member chooses their password (Django's SetPasswordForm, DSFR rendering)."""
 

@@ -229,6 +229,7 @@ ACCOUNT_FORMS = {
     "reset_password": "accompagnement.forms.ResetPasswordForm",
     "reset_password_from_key": "accompagnement.forms.ResetPasswordKeyForm",
     "change_password": "accompagnement.forms.ChangePasswordForm",
+    "reauthenticate": "accompagnement.forms.ReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Second factor (required of staff: accompagnement.second_factor): the recovery codes are shown once, at

@@ -21,7 +21,7 @@ def test_login_with_email_and_password(client, lead):
 def test_wrong_password_gives_clear_message(client, lead):
     response = client.post(reverse("account_login"), {"login": lead.email, "password": "pas-le-bon"})
     assert response.status_code == 200
-    assert "L’adresse e-mail ou le mot de passe sont incorrects" in response.content.decode()
+    assert "L’adresse électronique ou le mot de passe est incorrect" in response.content.decode()
 
 
 def test_repeated_failures_are_throttled(client, lead):

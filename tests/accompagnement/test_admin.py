@@ -423,7 +423,8 @@ def test_admin_animator_sees_another_staff_account_read_only(client, staff, coll
     url = reverse("admin:accompagnement_user_change", args=[colleague.pk])
     response = client.get(url)
     assert response.status_code == 200
-    assert set(response.context["adminform"].form.fields) == {"password"}  # the hash, never editable
+    assert set(response.context["adminform"].form.fields) == {"password"}  # declared, shown nowhere
+    assert "/password/" not in response.content.decode()  # no button to a page that would answer 403
     response = client.post(url, {"email": "pirate@example.org", "first_name": "x", "last_name": "y"})
     assert response.status_code == 403
     colleague.refresh_from_db()
@@ -558,3 +559,21 @@ def test_admin_animator_cannot_change_another_staff_members_memberships(client, 
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     adhesion.refresh_from_db()
     assert adhesion.role == "animateur_dgafp"
+
+
+def test_admin_animator_cannot_add_or_move_a_membership_onto_a_staff_account(client, staff, colleague):
+    member_adhesion = AdhesionFactory()
+    client.force_login(staff)
+    add = client.post(
+        reverse("admin:accompagnement_adhesion_add"),
+        {"user": colleague.pk, "organisation": member_adhesion.organisation_id, "role": "tete_de_reseau"},
+    )
+    assert add.status_code == 200  # the form again, the account refused as a choice
+    assert not colleague.adhesions.exists()
+    url = reverse("admin:accompagnement_adhesion_change", args=[member_adhesion.pk])
+    moved = client.post(
+        url, {"user": colleague.pk, "organisation": member_adhesion.organisation_id, "role": "tete_de_reseau"}
+    )
+    assert moved.status_code == 200
+    member_adhesion.refresh_from_db()
+    assert member_adhesion.user_id != colleague.pk

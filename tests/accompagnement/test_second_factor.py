@@ -176,3 +176,21 @@ def test_every_page_but_the_account_pages_asks_staff_for_the_second_factor(staff
             response = method(path)
             assert response.status_code == 302, path
             assert response["Location"].startswith(CONFIRM), path
+
+
+def test_the_code_page_offers_no_password_alternative(staff):
+    """A password alone is no second factor: offering it would send the staff member straight back."""
+    client = Client()
+    client.force_login(staff)
+    page = client.get(CONFIRM, follow=True).content.decode()
+    assert "Double authentification" in page
+    assert reverse("account_reauthenticate") not in page
+
+
+def test_staff_see_their_second_factor_in_the_header_without_a_remove_button(staff, client):
+    client.force_login(staff)
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("mfa_index")}"' in home
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "gardent obligatoirement leur double authentification" in page
+    assert reverse("mfa_deactivate_totp") not in page

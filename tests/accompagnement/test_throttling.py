@@ -159,7 +159,7 @@ def test_login_owner_from_another_address_is_not_slowed_while_attacker_is(client
 def test_login_throttled_try_says_how_long_to_wait(client, lead, password_checks):
     for n in range(3):
         response = attempt(client, lead.email, f"essai-{n}")
-        assert "L’adresse e-mail ou le mot de passe sont incorrects" in response.content.decode()
+        assert "L’adresse électronique ou le mot de passe est incorrect" in response.content.decode()
     response = attempt(client, lead.email, PASSWORD)
     assert response.status_code == 200
     assert "Par sécurité, patientez 2 secondes avant de réessayer." in response.content.decode()
@@ -173,7 +173,7 @@ def test_login_delay_doubles_with_each_failure_then_the_owner_gets_in(client, le
         attempt(client, lead.email, f"essai-{n}")
     assert "patientez" in attempt(client, lead.email, "essai-3").content.decode()
     time.sleep(0.25)
-    assert "incorrects" in attempt(client, lead.email, "essai-4").content.decode()  # 4th failure
+    assert "est incorrect" in attempt(client, lead.email, "essai-4").content.decode()  # 4th failure
     time.sleep(0.25)  # the 4th failure asks for 0.4 s
     assert "patientez" in attempt(client, lead.email, PASSWORD).content.decode()
     time.sleep(0.2)
@@ -188,7 +188,7 @@ def test_login_success_forgets_the_pair_failures(client, lead):
     client.logout()
     for n in range(3):
         response = attempt(client, lead.email, f"essai-{n}")
-        assert "incorrects" in response.content.decode()
+        assert "est incorrect" in response.content.decode()
 
 
 def test_delay_grows_as_powers_of_two_up_to_the_cap(settings):

@@ -43,6 +43,16 @@ def test_staff_first_visit_walks_through_enrolment_then_reaches_the_admin(page, 
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", name="Pilotage du réseau")).to_be_visible()
 
+    page.goto("/")
+    page.get_by_role("link", name="Sécurité").click()
+    expect(page.get_by_role("heading", name="Sécurité du compte", level=1)).to_be_visible()
+    expect(page.get_by_text("Il vous reste 10 codes de récupération inutilisés.")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=f"{SCREENSHOTS}/2fa-index.png", full_page=True)
+    page.goto("/compte/2fa/reauthenticate/")
+    expect(page.get_by_role("button", name="Valider")).to_be_visible()
+    assert_accessible(page)
+
 
 def test_staff_login_asks_the_code_on_an_accessible_page(page, staff):
     page.goto("/compte/login/")
