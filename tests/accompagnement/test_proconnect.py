@@ -254,6 +254,20 @@ def test_logout_goes_on_to_end_the_proconnect_session(client, proconnect):
     assert client.get(path_and_query(back))["Location"] == reverse("account_login")
 
 
+def test_the_admins_logout_also_ends_the_proconnect_session(client, proconnect):
+    staff = UserFactory(is_staff=True)
+    proconnect.add_agent("agent-2", email=staff.email, acr="eidas2")  # multi-factor: the admin opens
+    sign_in(client, proconnect, "agent-2")
+    assert client.get("/admin/").status_code == 200
+
+    response = client.post("/admin/logout/")
+
+    assert response.status_code == 307  # the same POST, to the site's logout
+    assert response["Location"] == reverse("account_logout")
+    assert client.post(response["Location"])["Location"] == reverse("proconnect_end_session")
+    assert signed_in_user(client) is None
+
+
 def test_logout_without_proconnect_goes_to_the_login_page(client):
     client.force_login(UserFactory())
 

@@ -69,3 +69,8 @@ def test_staff_login_asks_the_code_on_an_accessible_page(page, staff):
     page.get_by_role("button", name="Valider").click()
     page.goto("/admin/")
     expect(page.get_by_role("heading", name="Pilotage du réseau")).to_be_visible()
+    # The admin's « Déconnexion » is the site's logout (which would end a ProConnect session too).
+    page.get_by_role("button", name="Déconnexion").click()
+    expect(page).to_have_url(re.compile(r"/compte/login/$"))
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/compte/login/"))
