@@ -170,6 +170,50 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Stockage objet ---------------------------------------------------------------------------------
+# Uploaded and generated files on an S3-compatible service (MinIO, Garage, OVH, Scaleway, AWS...) when
+# FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage (or OBJECT_STORAGE_BUCKET alone); the disk stays the
+# embedded default. Objects stay private (no ACL): downloads are streamed by the permission-checking views,
+# and any signed URL the storage makes expires within a minute.
+S3_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="").strip()
+if not env.str("FILE_STORAGE_BACKEND", default="").strip():  # unset or empty (as docker-compose passes it)
+    STORAGES["default"]["BACKEND"] = (
+        S3_STORAGE_BACKEND if OBJECT_STORAGE_BUCKET else "django.core.files.storage.FileSystemStorage"
+    )
+if STORAGES["default"]["BACKEND"] == S3_STORAGE_BACKEND:
+    _endpoint = env.str("OBJECT_STORAGE_ENDPOINT_URL", default="").strip() or None
+    if _endpoint and not _endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "La variable d'environnement OBJECT_STORAGE_ENDPOINT_URL est mal formée : "
+            "https://… ou http://… attendu."
+        )
+    _addressing = env.str("OBJECT_STORAGE_ADDRESSING_STYLE", default="").strip() or None
+    if _addressing not in (None, "path", "virtual"):
+        raise ImproperlyConfigured(
+            "La variable d'environnement OBJECT_STORAGE_ADDRESSING_STYLE est mal formée : path ou virtual."
+        )
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": required("OBJECT_STORAGE_BUCKET"),
+        "access_key": required("OBJECT_STORAGE_ACCESS_KEY"),
+        "secret_key": required("OBJECT_STORAGE_SECRET_KEY"),
+        "endpoint_url": _endpoint,
+        "region_name": env.str("OBJECT_STORAGE_REGION", default="").strip() or None,
+        "addressing_style": _addressing,
+        "location": env.str("OBJECT_STORAGE_PREFIX", default="").strip().strip("/"),
+        "default_acl": None,  # private objects: the bucket's policy, never public-read
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,  # a new name rather than replacing a file someone may be reading
+        "signature_version": "s3v4",
+        "max_memory_size": 5 * 1024 * 1024,  # a download past 5 MB spools to a temporary file
+    }
+elif OBJECT_STORAGE_BUCKET:
+    raise ImproperlyConfigured(
+        "La variable d'environnement OBJECT_STORAGE_BUCKET n'est lue qu'avec "
+        f"FILE_STORAGE_BACKEND={S3_STORAGE_BACKEND} (retirez l'une ou l'autre)."
+    )
+
 # --- Auth -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accompagnement.User"
 AUTHENTICATION_BACKENDS = [

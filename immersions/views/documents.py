@@ -25,9 +25,11 @@ def document_download(request, pk):
     if document.status != DocumentStatus.PRET:
         raise Http404
     owner = document.immersion or document.echange
-    return FileResponse(
+    response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
         filename=f"{owner.reference}-{document.kind}.pdf",
         content_type="application/pdf",
     )
+    response["Cache-Control"] = "private, no-store"
+    return response

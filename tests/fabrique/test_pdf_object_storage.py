@@ -2,25 +2,19 @@
 behind django-storages' S3Storage — the production setup, with no file on disk."""
 
 import io
-import socket
+import uuid
 
-import boto3
 import pytest
 from django.core.files.base import ContentFile
-from moto.server import ThreadedMotoServer
 from PIL import Image
 from pypdf import PdfReader
 from storages.backends.s3 import S3Storage
 
 from fabrique.core.pdf import RestrictedURLFetcher, media_url, render_html_to_pdf
+from tests import object_storage
+from tests.object_storage import s3_options
 
-BUCKET = "fabrique-medias"
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+s3_endpoint = object_storage.s3_endpoint  # the module-scoped server, a fixture
 
 
 def _png(colour):
@@ -29,30 +23,9 @@ def _png(colour):
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client(
-        "s3", endpoint_url=endpoint, region_name="eu-west-3", aws_access_key_id="x", aws_secret_access_key="x"
-    ).create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    yield endpoint
-    server.stop()
-
-
 @pytest.fixture
 def s3_storage(s3_endpoint):
-    storage = S3Storage(
-        bucket_name=BUCKET,
-        endpoint_url=s3_endpoint,
-        region_name="eu-west-3",
-        access_key="x",
-        secret_key="x",
-        default_acl=None,
-        querystring_auth=True,
-    )
+    storage = S3Storage(**s3_options(s3_endpoint, location=f"pdf-{uuid.uuid4().hex[:12]}"))
     storage.save("intervenants/photo-a.png", ContentFile(_png("#000091")))
     storage.save("intervenants/photo-b.png", ContentFile(_png("#e1000f")))
     return storage

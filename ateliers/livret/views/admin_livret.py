@@ -115,4 +115,6 @@ def fichier(request, pk):
     if not livret.file:
         raise Http404
     name = livret_service.filename(livret).replace(".pdf", f"-v{livret.version}.pdf")
-    return FileResponse(livret.file.open("rb"), as_attachment=True, filename=name)
+    response = FileResponse(livret.file.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response
