@@ -14,7 +14,9 @@ participants from generated data and the demo's texts, and prints:
    both medians and their ratio;
 4. the booklet studio: 50 autosaves (`ateliers:studio_enregistrer`, JSON, with the current revision)
    each followed by the preview (`ateliers:studio_apercu`), on the 40-participant booklet, p50/p95,
-   through Django's test Client in this process.
+   through Django's test Client in this process;
+5. worker throughput: booklets a minute with 1, then 2 `celery worker` processes on the same queue (a burst
+   of one version for each of 16 workshops of 40 participants, to the last file ready).
 
 Aims (issue 5, on the 2-core machine): 40 participants <= 0.8 s median warm, tagged; end to end <= 1.3x
 that; 400 participants <= 6x the 40 one; worker peak memory < 300 MB; WeasyPrint <= 5x Chromium.
@@ -66,6 +68,7 @@ RUNS = {40: 7, 400: 3}
 RUNS_AB = 9  # interleaved WeasyPrint / Chromium pairs
 STUDIO_SAVES = 50
 STUDIO_TARGET_MS = 150  # p95, issue 9
+THROUGHPUT_WORKSHOPS = 16  # issue 12: one version each, in a burst
 
 
 def bench_staff():
@@ -154,14 +157,8 @@ def vm_hwm_mb(pid):
     return float("nan")
 
 
-def bench_end_to_end(atelier, bare_median):
-    print("\n2. End to end: staff action -> Redis -> celery worker process -> file ready")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if connection.vendor != "postgresql" or not redis_url:
-        print("  skipped: needs PostgreSQL in DATABASE_URL and REDIS_URL (the worker is another process)")
-        return
-    queue = f"livret-bench-{os.getpid()}"
-    app.conf.update(task_always_eager=False, task_default_queue=queue)
+def start_worker(queue):
+    """A `celery worker` process (solo pool: one render at a time) on `queue`, logging to a temp file."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -170,7 +167,7 @@ def bench_end_to_end(atelier, bare_median):
     }
     log = Path(tempfile.mkstemp(prefix="livret-bench-worker-", suffix=".log")[1])
     with log.open("w") as output:
-        worker = subprocess.Popen(  # noqa: S603 - our own celery binary with fixed arguments
+        return subprocess.Popen(  # noqa: S603 - our own celery binary with fixed arguments
             [
                 str(Path(sys.executable).with_name("celery")),
                 "-A",
@@ -189,6 +186,61 @@ def bench_end_to_end(atelier, bare_median):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+
+
+def wait_ready(livret_ids, timeout=600):
+    """Seconds until every version of `livret_ids` is ready (fails on a failed one or at `timeout`)."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        statuses = list(Livret.objects.filter(pk__in=livret_ids).values_list("status", "error"))
+        failed = [error for status, error in statuses if status == DocumentStatus.ECHEC]
+        assert not failed, failed
+        if all(status == DocumentStatus.PRET for status, _error in statuses):
+            return time.monotonic() - start
+        time.sleep(0.02)
+    raise TimeoutError(f"{len(livret_ids)} livrets pas prêts en {timeout} s")
+
+
+def bench_throughput(ateliers):
+    """Booklets per minute with 1 and 2 worker processes on the same queue: a burst of one version per
+    workshop, from the staff action to the last file ready."""
+    print("\n5. Worker throughput: a burst of booklet versions, 1 then 2 worker processes on one queue")
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        print("  skipped: needs PostgreSQL in DATABASE_URL and REDIS_URL (the workers are other processes)")
+        return
+    staff = bench_staff()
+    results = {}
+    for processes in (1, 2):
+        queue = f"livret-bench-throughput-{processes}-{os.getpid()}"
+        app.conf.update(task_always_eager=False, task_default_queue=queue)
+        workers = [start_worker(queue) for _ in range(processes)]
+        try:
+            warm = [versions.request_version(atelier, by=staff).pk for atelier in ateliers[:processes]]
+            wait_ready(warm, timeout=180)  # each worker's first render: imports, fonts
+            burst = [versions.request_version(atelier, by=staff).pk for atelier in ateliers]
+            seconds = wait_ready(burst)
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(30)
+        results[processes] = len(burst) / seconds * 60
+        print(
+            f"  {processes} worker process{'es' if processes > 1 else ''}: {len(burst)} booklets "
+            f"(40 participants, tagged) in {seconds:.1f} s = {results[processes]:.0f} booklets a minute"
+        )
+    print(f"  2 processes / 1: {results[2] / results[1]:.2f}x on {os.cpu_count()} CPUs")
+
+
+def bench_end_to_end(atelier, bare_median):
+    print("\n2. End to end: staff action -> Redis -> celery worker process -> file ready")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if connection.vendor != "postgresql" or not redis_url:
+        print("  skipped: needs PostgreSQL in DATABASE_URL and REDIS_URL (the worker is another process)")
+        return
+    queue = f"livret-bench-{os.getpid()}"
+    app.conf.update(task_always_eager=False, task_default_queue=queue)
+    worker = start_worker(queue)
     staff = bench_staff()
 
     def generate():
@@ -410,6 +462,7 @@ def main():
         bench_end_to_end(ateliers[40], bare)
         bench_chromium(ateliers[40])
         bench_studio(ateliers[40])
+        bench_throughput([ateliers[40], *(build(40) for _ in range(THROUGHPUT_WORKSHOPS - 1))])
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
     print("\nLoad average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
