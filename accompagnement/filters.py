@@ -7,14 +7,16 @@ quoted value in the list's text. Full-text search uses PostgreSQL's French confi
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from accompagnement.enums import Besoin, DispositifKind, DispositifTri, Maturite, Public
-from accompagnement.models import Dispositif, Organisation
+from accompagnement.enums import Besoin, DispositifKind, DispositifTri, Maturite, OrganisationKind, Public
+from accompagnement.models import Adhesion, Dispositif, Organisation, fold
 
 FACETS = ["organisation", "kind", "needs", "publics", "maturity"]
 
@@ -162,3 +164,132 @@ def organisation_facet_rows():
         (slug, f"{name} — {parent_name}" if parent_slug else name, parent_slug)
         for slug, name, _acronym, parent_slug, _parent_acronym, parent_name in rows
     ]
+
+
+# --- Directory ------------------------------------------------------------------------------------------
+
+SEARCH_MAX_LENGTH = 100
+# pg_trgm's default `word_similarity_threshold`: « benalli » finds « Benali », « lefevbre » « Lefèvre ».
+TYPO_THRESHOLD = 0.6
+
+
+def search_text(queryset, text, fields):
+    """Rows whose `fields` hold every word of `text`, ranked on PostgreSQL; `text` cut to 100 characters.
+
+    PostgreSQL: `unaccent` + `pg_trgm` on one document made of the fields, accents and case ignored: each
+    word is a substring of it, or the whole text is close to one of its words (a typo); best matches first
+    (`rank`). Elsewhere (SQLite, the embedded default): each word, as typed, in one of the fields (SQLite's
+    LIKE ignores the case of ASCII letters only, and no accent). `%`, `_` and `\\` are literals: Django
+    escapes them in `contains` and `icontains`.
+    """
+    words = fold(text[:SEARCH_MAX_LENGTH]).split()
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        parts = []
+        for field in fields:
+            parts += [Coalesce(F(field), Value(""), output_field=TextField()), Value(" ")]
+        document = Lower(Unaccent(Concat(*parts, output_field=TextField())))
+        needle = " ".join(words)
+        queryset = queryset.alias(document=document).annotate(
+            rank=TrigramWordSimilarity(Value(needle), "document")
+        )
+        every_word = Q()
+        for word in words:
+            every_word &= Q(document__contains=word)
+        ordering = ["-rank", *queryset.query.order_by]
+        return queryset.filter(every_word | Q(rank__gte=TYPO_THRESHOLD)).order_by(*ordering)
+    for word in text[:SEARCH_MAX_LENGTH].split():  # as typed: SQLite's LIKE folds ASCII letters only
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+class DirectoryForm(DsfrBaseForm):
+    """The directory's search and filters (DSFR classes)."""
+
+
+def ministry_choices(request=None):
+    """The ministries (roots of kind ministry, active ones), for a select: about forty."""
+    return Organisation.objects.actives().racines().filter(kind=OrganisationKind.MINISTERE).order_by("name")
+
+
+ROOT_KINDS = [
+    (value, label) for value, label in OrganisationKind.choices if value != OrganisationKind.DIRECTION
+]
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    """The directory's people (`Adhesion`) or organisations (`Organisation`): search, ministry, kind.
+
+    `organisation` is the path from the filtered model to the organisation ("organisation__" for people,
+    "" for organisations). The tree is ministry or body > direction > service: the ministry filter and the
+    kind (of the ministry or body at the top) look two levels up.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Rechercher une personne ou une organisation"),
+        help_text=_("Un nom, une fonction, une adresse, un ministère ou un sigle."),
+        method="filter_q",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    ministere = django_filters.ModelChoiceFilter(
+        label=_("Ministère"),
+        queryset=ministry_choices,
+        to_field_name="slug",
+        method="filter_ministere",
+        empty_label=_("Tous les ministères"),
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type d'organisation"),
+        choices=ROOT_KINDS,
+        method="filter_type",
+        empty_label=_("Tous les types"),
+    )
+
+    class Meta:
+        model = Adhesion
+        fields = ["q", "ministere", "type"]
+        form = DirectoryForm
+
+    def __init__(self, data=None, *args, organisation="organisation__", **kwargs):
+        # A query longer than the limit is cut, not refused: the search still answers.
+        if data is not None and len(data.get("q", "")) > SEARCH_MAX_LENGTH:
+            data = data.copy()
+            data["q"] = data["q"][:SEARCH_MAX_LENGTH]
+        super().__init__(data, *args, **kwargs)
+        self.path = organisation
+
+    def search_fields(self):
+        o = self.path
+        organisation = [
+            f"{o}name",
+            f"{o}acronym",
+            f"{o}parent__name",
+            f"{o}parent__acronym",
+            f"{o}parent__parent__name",
+            f"{o}parent__parent__acronym",
+        ]
+        if o:
+            return ["user__first_name", "user__last_name", "user__email", "function", *organisation]
+        return organisation
+
+    def filter_q(self, queryset, name, value):
+        return search_text(queryset, value, self.search_fields())
+
+    def filter_ministere(self, queryset, name, value):
+        o = self.path
+        return queryset.filter(
+            Q(**{f"{o}pk": value.pk}) | Q(**{f"{o}parent": value}) | Q(**{f"{o}parent__parent": value})
+        )
+
+    def filter_type(self, queryset, name, value):
+        o = self.path
+        return queryset.filter(
+            Q(**{f"{o}parent__isnull": True, f"{o}kind": value})
+            | Q(**{f"{o}parent__parent__isnull": True, f"{o}parent__kind": value})
+            | Q(**{f"{o}parent__parent__kind": value})
+        )

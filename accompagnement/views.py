@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accompagnement import permissions, services
-from accompagnement.enums import OrganisationKind
-from accompagnement.filters import DispositifFilter, organisation_facet_rows
+from accompagnement.filters import DirectoryFilter, DispositifFilter, organisation_facet_rows
 from accompagnement.forms import AdoptionForm, CharteAcceptanceForm, DispositifForm, InvitationPasswordForm
-from accompagnement.models import AcceptationCharte, Adhesion, Charte, Organisation, fold
+from accompagnement.models import AcceptationCharte, Adhesion, Charte, Organisation
 
 PAGE_SIZE = 20
 
@@ -102,89 +101,63 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 # --- Directory ------------------------------------------------------------------------------------------
 
 
+DIRECTORY_PAGE_SIZE = 50
+DIRECTORY_VIEWS = {"personnes": _lazy("Personnes"), "organisations": _lazy("Organisations")}
+
+
+def directory_people(user):
+    """The active members of the organisations `user` may see, with their organisation and its parents."""
+    return (
+        Adhesion.objects.actives()
+        .filter(organisation__in=permissions.organisations_visible_to(user))
+        .select_related("user", "organisation__parent__parent")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
 def directory_organisations(user):
-    """Visible organisations with their active members and scheme counts, in three queries."""
-    members = (
-        Adhesion.objects.actives().select_related("user").order_by("user__last_name", "user__first_name")
-    )
-    return list(
+    """The organisations `user` may see with their numbers of active members and of schemes."""
+    return (
         permissions.organisations_visible_to(user)
-        .select_related("parent")
-        .annotate(dispositif_count=Count("dispositifs", distinct=True))
-        .prefetch_related(Prefetch("adhesions", queryset=members, to_attr="members"))
-        .order_by("name")
+        .select_related("parent__parent")
+        .annotate(
+            member_count=Count(
+                "adhesions",
+                filter=Q(adhesions__active=True, adhesions__user__is_active=True),
+                distinct=True,
+            ),
+            dispositif_count=Count("dispositifs", distinct=True),
+        )
+        .order_by("name", "pk")
     )
-
-
-def search_directory(organisations, text):
-    """Keep the organisations matching `text` and, in the others, only the people matching it."""
-    needle = fold(text.strip())
-    if not needle:
-        return organisations
-    kept = []
-    for organisation in organisations:
-        if needle in fold(f"{organisation.name} {organisation.acronym}"):
-            kept.append(organisation)
-            continue
-        matching = [
-            a
-            for a in organisation.members
-            if needle in fold(f"{a.user.first_name} {a.user.last_name} {a.user.email} {a.function}")
-        ]
-        if matching:
-            organisation.members = matching
-            kept.append(organisation)
-    return kept
-
-
-GROUP_LABELS = {
-    OrganisationKind.MINISTERE: _lazy("Ministères"),
-    OrganisationKind.DIRECTION: _lazy("Directions et services"),
-    OrganisationKind.ETABLISSEMENT_PUBLIC: _lazy("Établissements publics"),
-    OrganisationKind.PFRH: _lazy("Plateformes régionales d'appui interministériel (PFRH)"),
-    OrganisationKind.ADMINISTRATION_ETRANGERE: _lazy("Administrations étrangères"),
-    OrganisationKind.PARTENAIRE_PRIVE: _lazy("Partenaires privés"),
-}
-
-
-def group_directory(organisations, shown):
-    """Group by kind of root organisation, each root followed by its directions that are shown."""
-    by_id = {o.pk: o for o in organisations}
-    shown_ids = {o.pk for o in shown}
-    children = {}
-    for organisation in shown:
-        if organisation.parent_id in by_id:
-            children.setdefault(organisation.parent_id, []).append(organisation)
-    roots = {}
-    for organisation in shown:
-        root = by_id.get(organisation.parent_id, organisation)
-        roots[root.pk] = root
-    groups = []
-    for kind in OrganisationKind:
-        entries = [
-            {"organisation": r, "shown": r.pk in shown_ids, "children": children.get(r.pk, [])}
-            for r in sorted(roots.values(), key=lambda o: fold(o.name))
-            if r.kind == kind
-        ]
-        if entries:
-            groups.append({"kind": kind, "label": GROUP_LABELS.get(kind, kind.label), "entries": entries})
-    return groups
 
 
 def reseau(request):
-    """The directory of the network: organisations grouped by kind and ministry, with their leads."""
-    query = request.GET.get("q", "")[:100]
-    organisations = directory_organisations(request.user)
-    shown = search_directory(organisations, query)
+    """The directory: people (or organisations), searched and filtered, fifty a page; fixed query count."""
+    vue = request.GET.get("vue")
+    if vue not in DIRECTORY_VIEWS:
+        vue = "personnes"
+    if vue == "personnes":
+        filterset = DirectoryFilter(request.GET or None, queryset=directory_people(request.user))
+    else:
+        filterset = DirectoryFilter(
+            request.GET or None, queryset=directory_organisations(request.user), organisation=""
+        )
+    results = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(results, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    active_filters = filterset.is_bound and any(
+        request.GET.get(name, "").strip() for name in filterset.filters
+    )
     return render(
         request,
         "accompagnement/reseau.html",
         {
             "title": _("Réseau"),
-            "query": query,
-            "groups": group_directory(organisations, shown),
-            "result_count": len(shown),
-            "member_count": sum(len(o.members) for o in shown),
+            "filter": filterset,
+            "page_obj": page,
+            "vue": vue,
+            "views": DIRECTORY_VIEWS,
+            "active_filters": active_filters,
         },
     )
 

@@ -1,6 +1,7 @@
 """The directory (/reseau/) and the organisation pages."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from accompagnement import permissions
@@ -43,44 +44,104 @@ def network(db):
     return {"justice": justice, "sg": sg, "cnrs": cnrs, "nadia": nadia, "thomas": thomas, "gone": gone}
 
 
-def test_reseau_groups_organisations_by_kind_and_ministry_with_leads(client, network):
+def test_reseau_lists_active_people_with_their_organisation_and_ministry(client, network):
     client.force_login(network["nadia"].user)
     response = client.get(reverse("accompagnement:reseau"))
     content = response.content.decode()
     assert response.status_code == 200
-    groups = response.context["groups"]
-    assert [g["kind"] for g in groups] == [OrganisationKind.MINISTERE, OrganisationKind.ETABLISSEMENT_PUBLIC]
-    ministry = groups[0]["entries"][0]
-    assert ministry["organisation"] == network["justice"]
-    assert ministry["children"] == [network["sg"]]
+    assert list(response.context["page_obj"]) == [network["nadia"], network["thomas"]]  # by last name
     assert "BENALI Nadia" in content
     assert "Responsable mission parcours" in content
     assert network["nadia"].user.email in content
+    assert "Secrétariat général (SG)" in content
+    assert "Ministère de la Justice" in content  # the ministry of the direction
+    assert network["sg"].get_absolute_url() in content
     assert "Représentant" in content
-    assert "1 dispositif au catalogue" in content
+    assert "2 personnes" in content
     assert "AILLEURS" not in content  # deactivated members leave the directory
+
+
+def test_reseau_lists_organisations_with_their_counts(client, network):
+    client.force_login(network["nadia"].user)
+    response = client.get(reverse("accompagnement:reseau"), {"vue": "organisations"})
+    rows = {o.name: (o.member_count, o.dispositif_count) for o in response.context["page_obj"]}
+    assert rows == {
+        "Centre national de la recherche scientifique": (1, 0),
+        "Ministère de la Justice": (0, 0),
+        "Secrétariat général": (1, 1),
+    }
+    assert "3 organisations" in response.content.decode()
+    response = client.get(reverse("accompagnement:reseau"), {"vue": "organisations", "q": "secr"})
+    assert [o.name for o in response.context["page_obj"]] == ["Secrétariat général"]
 
 
 @pytest.mark.parametrize(
     ("query", "expected", "absent"),
     [
-        ("lefevre", "LEFÈVRE Thomas", "BENALI Nadia"),  # a person, accents ignored
+        ("thomas", "LEFÈVRE Thomas", "BENALI Nadia"),  # a person
+        ("lefèvre thomas", "LEFÈVRE Thomas", "BENALI Nadia"),  # first and last name, any order
         ("cnrs", "LEFÈVRE Thomas", "BENALI Nadia"),  # an organisation by acronym
-        ("secrétariat", "BENALI Nadia", "LEFÈVRE Thomas"),  # a direction, shown under its ministry
+        ("secrétariat", "BENALI Nadia", "LEFÈVRE Thomas"),  # a direction
+        ("justice", "BENALI Nadia", "LEFÈVRE Thomas"),  # the ministry of a direction
         ("parcours", "BENALI Nadia", "LEFÈVRE Thomas"),  # a function
     ],
 )
-def test_reseau_search_by_person_or_organisation(client, network, query, expected, absent):
+def test_reseau_search_by_person_function_or_organisation(client, network, query, expected, absent):
     client.force_login(network["nadia"].user)
     content = client.get(reverse("accompagnement:reseau"), {"q": query}).content.decode()
     assert expected in content
     assert absent not in content
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="accents and case ignored on PostgreSQL only")
+@pytest.mark.parametrize("query", ["lefevre", "LEFÈVRE", "LEFEVRE thomas", "centre NATIONAL"])
+def test_reseau_search_ignores_accents_and_case(client, network, query):
+    client.force_login(network["nadia"].user)
+    response = client.get(reverse("accompagnement:reseau"), {"q": query})
+    assert list(response.context["page_obj"]) == [network["thomas"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="typos are tolerated on PostgreSQL only")
+def test_reseau_search_tolerates_a_typo_and_ranks_the_closest_first(client, network):
+    AdhesionFactory(organisation=network["cnrs"], user__first_name="Anne", user__last_name="Benalia")
+    client.force_login(network["nadia"].user)
+    response = client.get(reverse("accompagnement:reseau"), {"q": "benalli"})
+    names = [a.user.last_name for a in response.context["page_obj"]]
+    assert names[0] == "Benali"
+    assert "Lefèvre" not in names
+
+
+@pytest.mark.parametrize("query", ["%", "_", "\\", "%_\\%", "a" * 10_000, "' OR 1=1 --", "&|!:*()<->"])
+def test_reseau_search_with_operators_or_a_huge_query_answers_normally(client, network, query):
+    client.force_login(network["nadia"].user)
+    response = client.get(reverse("accompagnement:reseau"), {"q": query})
+    assert response.status_code == 200
+    assert list(response.context["page_obj"]) == []
+    assert len(response.context["filter"].form["q"].value()) <= 100
+
+
+def test_reseau_filters_by_ministry_with_its_directions_and_by_kind(client, network):
+    client.force_login(network["nadia"].user)
+    url = reverse("accompagnement:reseau")
+    response = client.get(url, {"ministere": network["justice"].slug})
+    assert list(response.context["page_obj"]) == [network["nadia"]]
+    response = client.get(url, {"type": OrganisationKind.ETABLISSEMENT_PUBLIC})
+    assert list(response.context["page_obj"]) == [network["thomas"]]
+    response = client.get(url, {"type": OrganisationKind.MINISTERE})  # directions of ministries included
+    assert list(response.context["page_obj"]) == [network["nadia"]]
+    content = response.content.decode()
+    assert f'<option value="{network["justice"].slug}"' in content  # ministries only in the select
+    assert f'<option value="{network["sg"].slug}"' not in content
+    response = client.get(url, {"ministere": "inconnu"})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+
+
 def test_reseau_search_without_result_says_so(client, network):
     client.force_login(network["nadia"].user)
     content = client.get(reverse("accompagnement:reseau"), {"q": "zzz"}).content.decode()
     assert "Aucune organisation ni personne ne correspond" in content
+    assert "0 personne" in content
 
 
 def test_reseau_hides_inactive_organisations_from_members(client, network):
@@ -193,24 +254,47 @@ def test_organisation_page_unknown_slug_is_404(client, lead):
 
 
 def build_directory(size):
+    """`size` members, one a direction, in ministries of ten directions."""
+    ministry = None
     for index in range(size):
-        ministry = OrganisationFactory(ministere=True)
+        if index % 10 == 0:
+            ministry = OrganisationFactory(ministere=True)
         direction = OrganisationFactory(parent=ministry)
-        AdhesionFactory(organisation=direction)
+        AdhesionFactory(organisation=direction, function="Chargée de mission parcours professionnels")
         DispositifFactory(organisation=direction, title=f"Dispositif {index}")
+    return ministry
 
 
-@pytest.mark.parametrize("size", [1, 50])
-def test_reseau_query_count_does_not_grow(client, django_assert_num_queries, size):
+@pytest.mark.parametrize("size", [1, 300])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "mission"}, {"vue": "organisations"}, {"vue": "organisations", "q": "minist"}],
+)
+def test_reseau_query_count_and_page_weight_do_not_grow(client, django_assert_num_queries, size, params):
     build_directory(size)
     user = UserFactory()
     client.force_login(user)
     client.get("/")  # the session is warm: the charter check is remembered
-    # session, user, charter version, organisations with counts, members, DSFR site config
-    with django_assert_num_queries(6):
-        response = client.get(reverse("accompagnement:reseau"))
+    # session, user, charter version, count, page of rows, ministries of the filter, DSFR site config
+    with django_assert_num_queries(7):
+        response = client.get(reverse("accompagnement:reseau"), params)
     assert response.status_code == 200
-    assert len(response.context["groups"][0]["entries"]) == size
+    assert len(response.context["page_obj"]) == min(size, 50) or params.get("vue")
+    assert len(response.content) < 80_000
+
+
+def test_reseau_paginates_by_fifty_keeping_the_filters(client, django_assert_num_queries):
+    ministry = build_directory(60)
+    client.force_login(UserFactory())
+    client.get("/")
+    url = reverse("accompagnement:reseau")
+    response = client.get(url, {"q": "mission", "page": 2})
+    assert len(response.context["page_obj"]) == 10
+    assert "q=mission" in response.content.decode()  # the pagination links keep the search
+    # and a ministry chosen: one more query, to check it exists
+    with django_assert_num_queries(8):
+        response = client.get(url, {"ministere": ministry.slug})
+    assert response.context["page_obj"].paginator.count == 10
 
 
 @pytest.mark.parametrize("size", [1, 50])
