@@ -103,9 +103,9 @@ def line(label, durations, extra=""):
     )
 
 
-def build(participants):
+def build(participants, series=""):
     atelier = make_booklet_atelier(
-        participants=participants, organisations=25, prefix=f"Ministère ({participants}) n°"
+        participants=participants, organisations=25, prefix=f"Ministère ({participants}{series}) n°"
     )
     # The demo booklet's texts (its contributions name the network's organisations, loaded first).
     demo.load(
@@ -462,7 +462,7 @@ def main():
         bench_end_to_end(ateliers[40], bare)
         bench_chromium(ateliers[40])
         bench_studio(ateliers[40])
-        bench_throughput([ateliers[40], *(build(40) for _ in range(THROUGHPUT_WORKSHOPS - 1))])
+        bench_throughput([ateliers[40], *(build(40, f"-{n}") for n in range(1, THROUGHPUT_WORKSHOPS))])
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
     print("\nLoad average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
