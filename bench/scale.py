@@ -161,6 +161,20 @@ def pick(rng, enum, k=1):
     return [c.value for c in rng.sample(list(enum), k)]
 
 
+def placement(rng, today, ministries, directions, *, days):
+    """Where and when an immersion or agreement goes: two ministries, a service of the first, its dates."""
+    origin, host = rng.sample(ministries, 2)
+    start = today - dt.timedelta(days=rng.randint(-120, 3650))
+    service = directions[ministries.index(origin) + len(ministries) * rng.randint(0, 18)]
+    return {
+        "origin": origin,
+        "origin_service": service,
+        "host": host,
+        "start_date": start,
+        "end_date": start + dt.timedelta(days=days),
+    }
+
+
 def build_dataset():
     """The ten-year network, in one transaction (a failed run leaves nothing). Returns the seconds spent."""
     started = time.perf_counter()
@@ -307,10 +321,6 @@ def build_dataset():
         Inscription.objects.bulk_create(registrations, batch_size=1000)
 
         # Immersions and agreements between ministries, over the ten years.
-        def period(days):
-            start = today - dt.timedelta(days=rng.randint(-120, 3650))
-            return start, start + dt.timedelta(days=days)
-
         def immersion_status(start):
             if start > today:
                 return rng.choice(
@@ -320,40 +330,26 @@ def build_dataset():
 
         immersions = []
         for i in range(COUNTS["immersions"]):
-            origin, host = rng.sample(ministries, 2)
-            start, end = period(rng.randint(1, 10))
+            where = placement(rng, today, ministries, directions, days=rng.randint(1, 10))
             immersions.append(
                 ImmersionFactory.build(
-                    origin=origin,
-                    origin_service=directions[
-                        ministries.index(origin) + len(ministries) * rng.randint(0, 18)
-                    ],
-                    host=host,
-                    start_date=start,
-                    end_date=end,
+                    **where,
                     kind=rng.choice(list(ImmersionKind)),
                     agent_categorie=rng.choice(list(Categorie)),
-                    status=immersion_status(start),
+                    status=immersion_status(where["start_date"]),
                     confidential=i % 20 == 0,
                 )
             )
         Immersion.objects.bulk_create(immersions, batch_size=1000)
         agreements = []
         for _ in range(COUNTS["agreements"]):
-            origin, host = rng.sample(ministries, 2)
-            start, end = period(rng.randint(90, 360))
+            where = placement(rng, today, ministries, directions, days=rng.randint(90, 360))
             agreements.append(
                 EchangeFactory.build(
-                    origin=origin,
-                    origin_service=directions[
-                        ministries.index(origin) + len(ministries) * rng.randint(0, 18)
-                    ],
-                    host=host,
-                    start_date=start,
-                    end_date=end,
-                    planned_return_date=end + dt.timedelta(days=1),
+                    **where,
+                    planned_return_date=where["end_date"] + dt.timedelta(days=1),
                     status=EchangeStatus.SOUMISE
-                    if start > today
+                    if where["start_date"] > today
                     else rng.choice([EchangeStatus.TERMINEE, EchangeStatus.EN_COURS, EchangeStatus.SIGNEE]),
                 )
             )
